@@ -1,1 +1,53 @@
-//! TODO
+//! The keyspace of cedis, usable on its own as an in-process cache.
+//!
+//! Layout:
+//! - [`Store`]: the numbered databases (`SELECT`, `SWAPDB`, `FLUSHALL`).
+//! - [`Keyspace`]: one database.
+//!
+//! This is the foundation's skeleton: the table, expiry, eviction and SCAN arrive with the
+//! keyspace work; the server already reaches the store only through this crate's API.
+//!
+//! ```
+//! use cedis_store::Store;
+//! let store = Store::new(16);
+//! assert_eq!(store.databases(), 16);
+//! assert_eq!(store.db(0).len(), 0);
+//! ```
+
+mod keyspace;
+
+pub use keyspace::Keyspace;
+
+/// The numbered databases of one server.
+#[derive(Debug, Default)]
+pub struct Store {
+    dbs: Vec<Keyspace>,
+}
+
+impl Store {
+    /// A store with `databases` empty databases (at least one).
+    pub fn new(databases: usize) -> Store {
+        Store {
+            dbs: (0..databases.max(1)).map(|_| Keyspace::default()).collect(),
+        }
+    }
+
+    pub fn databases(&self) -> usize {
+        self.dbs.len()
+    }
+
+    /// Database `index`. Callers validate indexes against [`Store::databases`] (SELECT does);
+    /// an out-of-range index is a bug and panics.
+    pub fn db(&self, index: usize) -> &Keyspace {
+        &self.dbs[index]
+    }
+
+    pub fn db_mut(&mut self, index: usize) -> &mut Keyspace {
+        &mut self.dbs[index]
+    }
+
+    /// Total keys in all databases.
+    pub fn total_keys(&self) -> usize {
+        self.dbs.iter().map(Keyspace::len).sum()
+    }
+}

@@ -1,0 +1,177 @@
+//! Shared argument parsing: the integer and float rules every command uses, and a cursor
+//! for walking option lists. Handlers never re-implement number parsing.
+
+use bytes::Bytes;
+
+use crate::error::CommandError;
+
+/// Parses an integer exactly as Redis does: optional `-`, no `+`, no spaces, no leading
+/// zeros (except `0` itself), and no overflow.
+///
+/// ```
+/// use cedis_server::args::parse_i64;
+/// assert_eq!(parse_i64(b"-42"), Some(-42));
+/// assert_eq!(parse_i64(b"042"), None);
+/// assert_eq!(parse_i64(b"+1"), None);
+/// assert_eq!(parse_i64(b"9223372036854775808"), None);
+/// ```
+pub fn parse_i64(bytes: &[u8]) -> Option<i64> {
+    let (negative, digits) = match bytes {
+        [b'0'] => return Some(0),
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, bytes),
+    };
+    match digits.first() {
+        Some(b'1'..=b'9') if digits.len() <= 20 => {}
+        _ => return None,
+    }
+    let mut value: i64 = 0;
+    for &digit in digits {
+        if !digit.is_ascii_digit() {
+            return None;
+        }
+        let d = i64::from(digit - b'0');
+        value = value.checked_mul(10)?;
+        value = if negative {
+            value.checked_sub(d)?
+        } else {
+            value.checked_add(d)?
+        };
+    }
+    Some(value)
+}
+
+/// [`parse_i64`], as a command error.
+pub fn int_arg(bytes: &[u8]) -> Result<i64, CommandError> {
+    parse_i64(bytes).ok_or(CommandError::NotInteger)
+}
+
+/// Parses a float the way Redis accepts one from a client: decimal or exponent notation,
+/// `inf`/`-inf`/`+inf` (any case); no spaces, no NaN.
+///
+/// ```
+/// use cedis_server::args::parse_f64;
+/// assert_eq!(parse_f64(b"1.5e3"), Some(1500.0));
+/// assert_eq!(parse_f64(b"-inf"), Some(f64::NEG_INFINITY));
+/// assert_eq!(parse_f64(b"nan"), None);
+/// assert_eq!(parse_f64(b" 1"), None);
+/// ```
+pub fn parse_f64(bytes: &[u8]) -> Option<f64> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    if text.is_empty() || text.starts_with(|c: char| c.is_ascii_whitespace()) {
+        return None;
+    }
+    let lower = text.to_ascii_lowercase();
+    let unsigned = lower.trim_start_matches(['+', '-']);
+    if unsigned == "inf" || unsigned == "infinity" {
+        return Some(if lower.starts_with('-') {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
+    }
+    if !unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let value: f64 = text.parse().ok()?;
+    (!value.is_nan()).then_some(value)
+}
+
+/// A cursor over a command's arguments with typed getters.
+///
+/// ```
+/// use bytes::Bytes;
+/// use cedis_server::args::Args;
+/// let argv: Vec<Bytes> = ["set", "k", "v", "EX", "10"].iter().map(|s| Bytes::from(*s)).collect();
+/// let mut args = Args::new(&argv, 3);
+/// assert!(args.eat_keyword("ex"));
+/// assert_eq!(args.next_i64().unwrap(), 10);
+/// assert!(args.finish().is_ok());
+/// ```
+#[derive(Debug, Clone)]
+pub struct Args<'a> {
+    argv: &'a [Bytes],
+    pos: usize,
+}
+
+impl<'a> Args<'a> {
+    /// A cursor over `argv` starting at index `start` (1 skips the command name).
+    pub fn new(argv: &'a [Bytes], start: usize) -> Self {
+        Args { argv, pos: start }
+    }
+
+    pub fn remaining(&self) -> usize {
+        self.argv.len().saturating_sub(self.pos)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.remaining() == 0
+    }
+
+    pub fn peek(&self) -> Option<&'a Bytes> {
+        self.argv.get(self.pos)
+    }
+
+    /// The next argument; a syntax error when there is none.
+    pub fn next_bytes(&mut self) -> Result<&'a Bytes, CommandError> {
+        let arg = self.argv.get(self.pos).ok_or(CommandError::Syntax)?;
+        self.pos += 1;
+        Ok(arg)
+    }
+
+    pub fn next_i64(&mut self) -> Result<i64, CommandError> {
+        int_arg(self.next_bytes()?)
+    }
+
+    /// Consumes the next argument if it is `keyword` (case-insensitive).
+    pub fn eat_keyword(&mut self, keyword: &str) -> bool {
+        match self.peek() {
+            Some(arg) if arg.eq_ignore_ascii_case(keyword.as_bytes()) => {
+                self.pos += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Errors with a syntax error if arguments are left over.
+    pub fn finish(&self) -> Result<(), CommandError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(CommandError::Syntax)
+        }
+    }
+}
+
+/// Case-insensitive comparison of an argument with a keyword.
+pub fn is_keyword(arg: &[u8], keyword: &str) -> bool {
+    arg.eq_ignore_ascii_case(keyword.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_follow_redis_rules() {
+        assert_eq!(parse_i64(b"0"), Some(0));
+        assert_eq!(parse_i64(b"-0"), None);
+        assert_eq!(parse_i64(b""), None);
+        assert_eq!(parse_i64(b"-"), None);
+        assert_eq!(parse_i64(b"1 "), None);
+        assert_eq!(parse_i64(b"9223372036854775807"), Some(i64::MAX));
+        assert_eq!(parse_i64(b"-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(parse_i64(b"-9223372036854775809"), None);
+        assert_eq!(parse_i64(b"12a"), None);
+    }
+
+    #[test]
+    fn floats_follow_redis_rules() {
+        assert_eq!(parse_f64(b"3"), Some(3.0));
+        assert_eq!(parse_f64(b".5"), Some(0.5));
+        assert_eq!(parse_f64(b"+inf"), Some(f64::INFINITY));
+        assert_eq!(parse_f64(b"abc"), None);
+        assert_eq!(parse_f64(b""), None);
+    }
+}

@@ -1,0 +1,380 @@
+//! `COMMAND` and its subcommands: everything here is read off the command table.
+
+use bytes::Bytes;
+
+use super::docs::{parse_syntax, write_args};
+use super::{lookup, table, Acl, Command, Ctx, Doc, Flags};
+use crate::args::Args;
+use crate::error::{CommandError, CommandResult};
+use crate::reply::Reply;
+
+/// Finds a command or `container|sub` by its full name.
+fn find(name: &[u8]) -> Option<&'static Command> {
+    let text = std::str::from_utf8(name).ok()?;
+    match text.split_once('|') {
+        Some((container, sub)) => lookup(container.as_bytes())?.subcommand(sub.as_bytes()),
+        None => lookup(name),
+    }
+}
+
+/// One `COMMAND INFO` entry: name, arity, flags, first/last/step, ACL categories, tips,
+/// key specifications and subcommands.
+fn write_info(reply: &mut Reply, cmd: &Command) {
+    reply.array(10);
+    reply.bulk(cmd.name.as_bytes());
+    reply.int(i64::from(cmd.arity));
+    reply.simple_list(&cmd.flags.names().collect::<Vec<_>>());
+    reply.int(i64::from(cmd.keys.first));
+    reply.int(i64::from(cmd.keys.last));
+    reply.int(i64::from(cmd.keys.step));
+    let categories: Vec<String> = cmd
+        .acl_categories()
+        .names()
+        .map(|c| format!("@{c}"))
+        .collect();
+    reply.set(categories.len());
+    for category in &categories {
+        reply.simple(category.as_bytes());
+    }
+    reply.set(cmd.tips.len());
+    for tip in cmd.tips {
+        reply.simple(tip.as_bytes());
+    }
+    write_key_specs(reply, cmd);
+    reply.array(cmd.subcommands.len());
+    for sub in cmd.subcommands {
+        write_info(reply, sub);
+    }
+}
+
+/// Key specifications derived from the legacy key range (an index search and a range).
+fn write_key_specs(reply: &mut Reply, cmd: &Command) {
+    if cmd.keys.first == 0 {
+        reply.array(0);
+        return;
+    }
+    reply.array(1);
+    reply.map(3);
+    reply.bulk(b"flags");
+    reply.set(0);
+    reply.bulk(b"begin_search");
+    reply.map(2);
+    reply.bulk(b"type");
+    reply.bulk(b"index");
+    reply.bulk(b"spec");
+    reply.map(1);
+    reply.bulk(b"index");
+    reply.int(i64::from(cmd.keys.first));
+    reply.bulk(b"find_keys");
+    reply.map(2);
+    reply.bulk(b"type");
+    reply.bulk(b"range");
+    reply.bulk(b"spec");
+    reply.map(3);
+    reply.bulk(b"lastkey");
+    let last = if cmd.keys.last < 0 {
+        cmd.keys.last
+    } else {
+        cmd.keys.last - cmd.keys.first
+    };
+    reply.int(i64::from(last));
+    reply.bulk(b"keystep");
+    reply.int(i64::from(cmd.keys.step));
+    reply.bulk(b"limit");
+    reply.int(0);
+}
+
+fn write_doc(reply: &mut Reply, cmd: &Command) {
+    let doc = &cmd.doc;
+    let args = parse_syntax(doc.syntax).unwrap_or_default();
+    let fields = 4 + usize::from(!args.is_empty()) + usize::from(!cmd.subcommands.is_empty());
+    reply.map(fields);
+    for (key, value) in [
+        ("summary", doc.summary),
+        ("since", doc.since),
+        ("group", doc.group),
+        ("complexity", doc.complexity),
+    ] {
+        reply.bulk(key.as_bytes());
+        reply.bulk(value.as_bytes());
+    }
+    if !args.is_empty() {
+        reply.bulk(b"arguments");
+        write_args(reply, &args, &mut 0);
+    }
+    if !cmd.subcommands.is_empty() {
+        reply.bulk(b"subcommands");
+        reply.map(cmd.subcommands.len());
+        for sub in cmd.subcommands {
+            reply.bulk(sub.name.as_bytes());
+            write_doc(reply, sub);
+        }
+    }
+}
+
+fn command(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
+    let commands: Vec<_> = table().collect();
+    ctx.reply.array(commands.len());
+    for cmd in commands {
+        write_info(ctx.reply, cmd);
+    }
+    Ok(())
+}
+
+fn count(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
+    ctx.reply
+        .int(i64::try_from(table().count()).unwrap_or(i64::MAX));
+    Ok(())
+}
+
+fn info(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+    if argv.len() == 2 {
+        return command(ctx, argv);
+    }
+    ctx.reply.array(argv.len() - 2);
+    for name in &argv[2..] {
+        match find(name) {
+            Some(cmd) => write_info(ctx.reply, cmd),
+            None => ctx.reply.null_array(),
+        }
+    }
+    Ok(())
+}
+
+fn docs(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+    let commands: Vec<&Command> = if argv.len() == 2 {
+        table().collect()
+    } else {
+        argv[2..].iter().filter_map(|name| find(name)).collect()
+    };
+    ctx.reply.map(commands.len());
+    for cmd in commands {
+        ctx.reply.bulk(cmd.name.as_bytes());
+        write_doc(ctx.reply, cmd);
+    }
+    Ok(())
+}
+
+/// `COMMAND LIST [FILTERBY (MODULE name | ACLCAT category | PATTERN pattern)]`.
+fn list(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+    let mut args = Args::new(argv, 2);
+    let mut filter: Box<dyn Fn(&Command) -> bool> = Box::new(|_| true);
+    if args.eat_keyword("filterby") {
+        if args.eat_keyword("module") {
+            args.next_bytes()?;
+            filter = Box::new(|_| false);
+        } else if args.eat_keyword("aclcat") {
+            let category = Acl::from_name(args.next_bytes()?);
+            filter =
+                Box::new(move |cmd| category.is_some_and(|c| cmd.acl_categories().contains(c)));
+        } else if args.eat_keyword("pattern") {
+            let pattern = args.next_bytes()?.clone();
+            filter = Box::new(move |cmd| {
+                cedis_types::glob::glob_match(&pattern, cmd.name.as_bytes(), true)
+            });
+        } else {
+            return Err(CommandError::Syntax);
+        }
+    }
+    args.finish()?;
+    let names: Vec<&str> = table()
+        .flat_map(|cmd| std::iter::once(cmd).chain(cmd.subcommands.iter()))
+        .filter(|cmd| filter(cmd))
+        .map(|cmd| cmd.name)
+        .collect();
+    ctx.reply.array(names.len());
+    for name in names {
+        ctx.reply.bulk(name.as_bytes());
+    }
+    Ok(())
+}
+
+/// The key arguments of `argv` according to its command's key range.
+pub fn key_positions(argv: &[Bytes]) -> Result<Vec<usize>, CommandError> {
+    let cmd = super::resolve(argv).map_err(|err| match err {
+        CommandError::WrongArity(_) => CommandError::InvalidKeyArguments,
+        _ => CommandError::InvalidCommandSpecified,
+    })?;
+    if cmd.keys.first <= 0 {
+        return Err(CommandError::NoKeyArguments);
+    }
+    let argc = i64::try_from(argv.len()).unwrap_or(i64::MAX);
+    let first = i64::from(cmd.keys.first);
+    let last = match i64::from(cmd.keys.last) {
+        last if last < 0 => argc + last,
+        last => last,
+    };
+    let step = i64::from(cmd.keys.step.max(1));
+    let mut positions = Vec::new();
+    let mut pos = first;
+    while pos <= last && pos < argc {
+        positions.push(usize::try_from(pos).map_err(|_| CommandError::InvalidKeyArguments)?);
+        pos += step;
+    }
+    Ok(positions)
+}
+
+fn getkeys(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+    let positions = key_positions(&argv[2..])?;
+    ctx.reply.array(positions.len());
+    for pos in positions {
+        ctx.reply.bulk(&argv[2 + pos]);
+    }
+    Ok(())
+}
+
+fn getkeysandflags(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+    let positions = key_positions(&argv[2..])?;
+    ctx.reply.array(positions.len());
+    for pos in positions {
+        ctx.reply.array(2);
+        ctx.reply.bulk(&argv[2 + pos]);
+        ctx.reply.set(0);
+    }
+    Ok(())
+}
+
+fn help(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
+    ctx.reply.help(
+        "COMMAND",
+        &[
+            "(no subcommand)",
+            "    Describes every command.",
+            "COUNT",
+            "    Returns how many commands the server has.",
+            "LIST [FILTERBY (MODULE <name>|ACLCAT <category>|PATTERN <pattern>)]",
+            "    Lists command names, optionally filtered.",
+            "INFO [<command-name> ...]",
+            "    Describes the given commands (all of them without arguments).",
+            "DOCS [<command-name> ...]",
+            "    Returns the documentation of the given commands (all of them without arguments).",
+            "GETKEYS <full-command>",
+            "    Returns the key arguments of a full command.",
+            "GETKEYSANDFLAGS <full-command>",
+            "    Returns the key arguments of a full command with their access flags.",
+        ],
+    );
+    Ok(())
+}
+
+const SUB: Flags = Flags::LOADING.union(Flags::STALE);
+const CONN: Acl = Acl::CONNECTION;
+const GROUP: &str = "server";
+const ORDER_TIP: &[&str] = &["nondeterministic_output_order"];
+
+static SUBCOMMANDS: &[Command] = &[
+    Command::new(
+        "command|count",
+        2,
+        Doc::new(
+            "Returns how many commands the server has.",
+            "2.8.13",
+            GROUP,
+            "O(1)",
+            "",
+        ),
+        count,
+    )
+    .flags(SUB)
+    .acl(CONN),
+    Command::new(
+        "command|info",
+        -2,
+        Doc::new(
+            "Describes commands.",
+            "2.8.13",
+            GROUP,
+            "O(N) where N is the number of commands to look up",
+            "[command-name ...]",
+        ),
+        info,
+    )
+    .flags(SUB)
+    .acl(CONN)
+    .tips(ORDER_TIP),
+    Command::new(
+        "command|docs",
+        -2,
+        Doc::new(
+            "Returns commands' documentation.",
+            "7.0.0",
+            GROUP,
+            "O(N) where N is the number of commands to look up",
+            "[command-name ...]",
+        ),
+        docs,
+    )
+    .flags(SUB)
+    .acl(CONN)
+    .tips(ORDER_TIP),
+    Command::new(
+        "command|list",
+        -2,
+        Doc::new(
+            "Lists command names.",
+            "7.0.0",
+            GROUP,
+            "O(N) where N is the total number of Redis commands",
+            "[FILTERBY (MODULE module-name|ACLCAT category|PATTERN pattern:pattern)]",
+        ),
+        list,
+    )
+    .flags(SUB)
+    .acl(CONN)
+    .tips(ORDER_TIP),
+    Command::new(
+        "command|getkeys",
+        -4,
+        Doc::new(
+            "Extracts the key names from a full command.",
+            "2.8.13",
+            GROUP,
+            "O(N) where N is the number of arguments to the command",
+            "command arg ...",
+        ),
+        getkeys,
+    )
+    .flags(SUB)
+    .acl(CONN),
+    Command::new(
+        "command|getkeysandflags",
+        -4,
+        Doc::new(
+            "Extracts the key names and their access flags from a full command.",
+            "7.0.0",
+            GROUP,
+            "O(N) where N is the number of arguments to the command",
+            "command arg ...",
+        ),
+        getkeysandflags,
+    )
+    .flags(SUB)
+    .acl(CONN),
+    Command::new(
+        "command|help",
+        2,
+        Doc::new("Lists the COMMAND subcommands.", "5.0.0", GROUP, "O(1)", ""),
+        help,
+    )
+    .flags(SUB)
+    .acl(CONN),
+];
+
+pub static COMMANDS: &[Command] = &[Command {
+    arity: -1,
+    flags: SUB,
+    acl: CONN,
+    tips: ORDER_TIP,
+    handler: Some(command),
+    ..Command::container(
+        "command",
+        Doc::new(
+            "Describes every command.",
+            "2.8.13",
+            GROUP,
+            "O(N) where N is the total number of Redis commands",
+            "",
+        ),
+        SUBCOMMANDS,
+    )
+}];

@@ -1,0 +1,209 @@
+//! Server commands: DBSIZE, TIME, SHUTDOWN, CONFIG.
+
+use bytes::Bytes;
+
+use super::{Acl, Command, Ctx, Doc, Flags};
+use crate::args::Args;
+use crate::error::{CommandError, CommandResult};
+use crate::server::ShutdownRequest;
+
+fn dbsize(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
+    let db = ctx.client.db;
+    let len = ctx.store().db(db).len();
+    ctx.reply.int(i64::try_from(len).unwrap_or(i64::MAX));
+    Ok(())
+}
+
+fn time(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    ctx.reply.array(2);
+    ctx.reply.bulk(now.as_secs().to_string().as_bytes());
+    ctx.reply.bulk(now.subsec_micros().to_string().as_bytes());
+    Ok(())
+}
+
+/// `SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]`. On success the connection closes
+/// without a reply, as in Redis.
+fn shutdown(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+    let mut request = ShutdownRequest::default();
+    let mut abort = false;
+    let mut args = Args::new(argv, 1);
+    while !args.is_empty() {
+        if args.eat_keyword("nosave") {
+            request.nosave = true;
+        } else if args.eat_keyword("save") {
+            request.save = true;
+        } else if args.eat_keyword("now") || args.eat_keyword("force") {
+            // Nothing to wait for (no replicas) and nothing to force past (no failing save).
+        } else if args.eat_keyword("abort") {
+            abort = true;
+        } else {
+            return Err(CommandError::Syntax);
+        }
+    }
+    if (request.save && request.nosave) || (abort && argv.len() > 2) {
+        return Err(CommandError::Syntax);
+    }
+    if abort {
+        return Err(CommandError::Line(
+            "ERR No shutdown in progress.".to_string(),
+        ));
+    }
+    tracing::warn!("User requested shutdown...");
+    ctx.server.request_shutdown(request);
+    ctx.client.close_after_reply = true;
+    Ok(())
+}
+
+fn config_get(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+    let patterns: Vec<&[u8]> = argv[2..].iter().map(|p| &p[..]).collect();
+    let pairs = ctx.server.config().get(&patterns);
+    ctx.reply.map(pairs.len());
+    for (name, value) in pairs {
+        ctx.reply.bulk(name.as_bytes());
+        ctx.reply.bulk(&value);
+    }
+    Ok(())
+}
+
+fn config_set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+    if argv.len() % 2 != 0 {
+        return Err(CommandError::WrongArity("config|set".to_string()));
+    }
+    let pairs: Vec<(&[u8], &[u8])> = argv[2..]
+        .chunks_exact(2)
+        .map(|pair| (&pair[0][..], &pair[1][..]))
+        .collect();
+    let changed = ctx
+        .server
+        .config_mut()
+        .set(&pairs)
+        .map_err(|err| CommandError::Line(err.to_string()))?;
+    ctx.server.config_changed(&changed);
+    ctx.reply.ok();
+    Ok(())
+}
+
+fn config_resetstat(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
+    ctx.server.stats.reset();
+    ctx.reply.ok();
+    Ok(())
+}
+
+fn config_rewrite(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
+    ctx.server
+        .config()
+        .rewrite()
+        .map_err(|err| CommandError::Line(err.to_string()))?;
+    tracing::info!("CONFIG REWRITE executed with success.");
+    ctx.reply.ok();
+    Ok(())
+}
+
+fn config_help(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
+    ctx.reply.help(
+        "CONFIG",
+        &[
+            "GET <pattern> [<pattern> ...]",
+            "    Returns every parameter matching a glob pattern, with its value.",
+            "SET <directive> <value> [<directive> <value> ...]",
+            "    Sets parameters, all or none of them.",
+            "RESETSTAT",
+            "    Resets the statistics INFO reports.",
+            "REWRITE",
+            "    Writes the running configuration back to the configuration file.",
+        ],
+    );
+    Ok(())
+}
+
+const ADMIN: Flags = Flags::ADMIN
+    .union(Flags::NOSCRIPT)
+    .union(Flags::LOADING)
+    .union(Flags::STALE);
+const GROUP: &str = "server";
+
+static CONFIG_SUBCOMMANDS: &[Command] = &[
+    Command::new(
+        "config|get",
+        -3,
+        Doc::new(
+            "Returns the values of configuration parameters.",
+            "2.0.0",
+            GROUP,
+            "O(N) when N is the number of configuration parameters provided",
+            "parameter ...",
+        ),
+        config_get,
+    )
+    .flags(ADMIN),
+    Command::new(
+        "config|set",
+        -4,
+        Doc::new(
+            "Sets configuration parameters at run time.",
+            "2.0.0",
+            GROUP,
+            "O(N) when N is the number of configuration parameters provided",
+            "(parameter value) ...",
+        ),
+        config_set,
+    )
+    .flags(ADMIN)
+    .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"]),
+    Command::new(
+        "config|resetstat",
+        2,
+        Doc::new(
+            "Resets the server's statistics.",
+            "2.0.0",
+            GROUP,
+            "O(1)",
+            "",
+        ),
+        config_resetstat,
+    )
+    .flags(ADMIN)
+    .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"]),
+    Command::new(
+        "config|rewrite",
+        2,
+        Doc::new(
+            "Writes the running configuration to the configuration file.",
+            "2.8.0",
+            GROUP,
+            "O(1)",
+            "",
+        ),
+        config_rewrite,
+    )
+    .flags(ADMIN)
+    .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"]),
+    Command::new(
+        "config|help",
+        2,
+        Doc::new("Lists the CONFIG subcommands.", "5.0.0", GROUP, "O(1)", ""),
+        config_help,
+    )
+    .flags(Flags::LOADING.union(Flags::STALE)),
+];
+
+pub static COMMANDS: &[Command] = &[
+    Command::new("dbsize", 1, Doc::new("Returns the number of keys in the selected database.", "1.0.0", GROUP, "O(1)", ""), dbsize)
+        .flags(Flags::READONLY.union(Flags::FAST))
+        .acl(Acl::KEYSPACE)
+        .tips(&["request_policy:all_shards", "response_policy:agg_sum"]),
+    Command::new("time", 1, Doc::new("Returns the server time.", "2.6.0", GROUP, "O(1)", ""), time)
+        .flags(Flags::LOADING.union(Flags::STALE).union(Flags::FAST))
+        .tips(&["nondeterministic_output"]),
+    Command::new(
+        "shutdown",
+        -1,
+        Doc::new("Stops the server, saving first when save rules are configured.", "1.0.0", GROUP, "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)", "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]"),
+        shutdown,
+    )
+    .flags(Flags::ADMIN.union(Flags::NOSCRIPT).union(Flags::LOADING).union(Flags::STALE).union(Flags::NO_MULTI).union(Flags::ALLOW_BUSY)),
+    Command::container("config", Doc::new("Reads and changes the server configuration.", "2.0.0", GROUP, "Depends on subcommand.", ""), CONFIG_SUBCOMMANDS),
+];

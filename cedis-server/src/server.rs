@@ -1,0 +1,278 @@
+//! The shared server state, the listener, start-up and shutdown.
+//!
+//! Concurrency model: one tokio task per connection on a multi-threaded runtime. Reading,
+//! decoding, encoding and writing happen in parallel on all cores; only command execution
+//! takes the keyspace lock ([`Server::lock_store`]), a `std::sync::Mutex` held for one
+//! batch of pipelined commands and never across an `.await`. That gives Redis's guarantee
+//! that every command (and batch) is atomic with respect to all other clients.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use cedis_store::Store;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+
+use crate::client::ClientRegistry;
+use crate::config::Config;
+use crate::connection;
+use crate::logging::LogHandle;
+
+/// Counters behind `INFO stats`.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub commands_processed: AtomicU64,
+    pub connections_received: AtomicU64,
+    pub rejected_connections: AtomicU64,
+    pub net_input_bytes: AtomicU64,
+    pub net_output_bytes: AtomicU64,
+    pub error_replies: AtomicU64,
+}
+
+impl Stats {
+    pub fn note_command(&self) {
+        self.commands_processed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// `CONFIG RESETSTAT`.
+    pub fn reset(&self) {
+        for counter in [
+            &self.commands_processed,
+            &self.connections_received,
+            &self.rejected_connections,
+            &self.net_input_bytes,
+            &self.net_output_bytes,
+            &self.error_replies,
+        ] {
+            counter.store(0, Ordering::Relaxed);
+        }
+    }
+}
+
+/// How `SHUTDOWN` (or a signal) asked the server to stop.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ShutdownRequest {
+    /// `SAVE` given: save even without save rules.
+    pub save: bool,
+    /// `NOSAVE` given: don't save even with save rules.
+    pub nosave: bool,
+}
+
+/// Everything the connections share.
+pub struct Server {
+    config: RwLock<Config>,
+    store: Mutex<Store>,
+    pub clients: ClientRegistry,
+    pub stats: Stats,
+    pub started: Instant,
+    pub run_id: String,
+    pub log: Option<LogHandle>,
+    /// The port actually listened on.
+    pub port: u16,
+    /// Whether `requirepass` is set: read once per connection instead of taking the config lock.
+    auth_required: AtomicBool,
+    shutdown: watch::Sender<Option<ShutdownRequest>>,
+}
+
+impl Server {
+    pub fn new(config: Config, log: Option<LogHandle>) -> Server {
+        let store = Store::new(config.databases);
+        let auth_required = config.requirepass.is_some();
+        let port = config.port;
+        Server {
+            config: RwLock::new(config),
+            store: Mutex::new(store),
+            clients: ClientRegistry::default(),
+            stats: Stats::default(),
+            started: Instant::now(),
+            run_id: random_run_id(),
+            log,
+            port,
+            auth_required: AtomicBool::new(auth_required),
+            shutdown: watch::channel(None).0,
+        }
+    }
+
+    /// The keyspace. Poisoning is ignored: a panicking handler is reported to its client
+    /// and the data it left is still the data every other client sees.
+    pub fn lock_store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn config(&self) -> RwLockReadGuard<'_, Config> {
+        self.config.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn config_mut(&self) -> RwLockWriteGuard<'_, Config> {
+        self.config.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn auth_required(&self) -> bool {
+        self.auth_required.load(Ordering::Relaxed)
+    }
+
+    /// Applies the side effects of changed directives after `CONFIG SET`.
+    pub fn config_changed(&self, names: &[&str]) {
+        let config = self.config();
+        for name in names {
+            match *name {
+                "requirepass" => self
+                    .auth_required
+                    .store(config.requirepass.is_some(), Ordering::Relaxed),
+                "loglevel" => {
+                    if let Some(log) = &self.log {
+                        log.set_level(config.loglevel);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Asks the server to shut down: stop accepting, let connections finish, exit.
+    pub fn request_shutdown(&self, request: ShutdownRequest) {
+        self.shutdown.send_replace(Some(request));
+    }
+
+    pub fn shutdown_requested(&self) -> watch::Receiver<Option<ShutdownRequest>> {
+        self.shutdown.subscribe()
+    }
+
+    pub fn uptime(&self) -> Duration {
+        self.started.elapsed()
+    }
+}
+
+fn random_run_id() -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    (0..40)
+        .map(|_| char::from(b"0123456789abcdef"[rng.gen_range(0..16)]))
+        .collect()
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn unix_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+/// Binds every `bind` address on `port`. A `-` prefix marks an address that may be
+/// unavailable (Redis's `-::1`). Fails, as Redis does, when nothing could be bound.
+pub async fn bind(addresses: &[String], port: u16) -> Result<Vec<TcpListener>, String> {
+    let mut listeners = Vec::new();
+    for address in addresses {
+        let (optional, host) = match address.strip_prefix('-') {
+            Some(host) => (true, host),
+            None => (false, address.as_str()),
+        };
+        let host = if host == "*" { "0.0.0.0" } else { host };
+        let host = if host == "::*" { "::" } else { host };
+        let target = if host.contains(':') {
+            format!("[{host}]:{port}")
+        } else {
+            format!("{host}:{port}")
+        };
+        match TcpListener::bind(&target).await {
+            Ok(listener) => listeners.push(listener),
+            Err(err) if optional => {
+                tracing::debug!("Skipping optional bind address {target}: {err}");
+            }
+            Err(err) => {
+                tracing::warn!(
+                    "Warning: Could not create server TCP listening socket {target}: bind: {err}"
+                );
+                return Err(format!("Failed listening on port {port} (TCP), aborting."));
+            }
+        }
+    }
+    if listeners.is_empty() {
+        return Err(format!("Failed listening on port {port} (TCP), aborting."));
+    }
+    Ok(listeners)
+}
+
+/// Accepts connections on every listener until shutdown, then waits (briefly) for the
+/// connections to finish what they are doing.
+pub async fn serve(server: Arc<Server>, listeners: Vec<TcpListener>) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for listener in listeners {
+        tasks.spawn(accept_loop(Arc::clone(&server), listener));
+    }
+    tasks.spawn(signal_watch(Arc::clone(&server)));
+    let mut shutdown = server.shutdown_requested();
+    let _ = shutdown.wait_for(Option::is_some).await;
+    tasks.abort_all();
+    server.clients.kill_all();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !server.clients.is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+async fn accept_loop(server: Arc<Server>, listener: TcpListener) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, addr)) => accept(&server, stream, addr),
+            Err(err) => {
+                tracing::warn!("Accepting client connection: {err}");
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    }
+}
+
+fn accept(server: &Arc<Server>, stream: TcpStream, addr: SocketAddr) {
+    server
+        .stats
+        .connections_received
+        .fetch_add(1, Ordering::Relaxed);
+    let (maxclients, keepalive) = {
+        let config = server.config();
+        (config.maxclients, config.tcp_keepalive)
+    };
+    let _ = stream.set_nodelay(true);
+    if keepalive > 0 {
+        let params = socket2::TcpKeepalive::new().with_time(Duration::from_secs(keepalive));
+        let _ = socket2::SockRef::from(&stream).set_tcp_keepalive(&params);
+    }
+    if u64::try_from(server.clients.len()).unwrap_or(u64::MAX) >= maxclients {
+        server
+            .stats
+            .rejected_connections
+            .fetch_add(1, Ordering::Relaxed);
+        tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            let mut stream = stream;
+            let _ = stream
+                .write_all(b"-ERR max number of clients reached\r\n")
+                .await;
+        });
+        return;
+    }
+    let local = stream.local_addr().unwrap_or(addr);
+    let handle = server.clients.register(addr, local);
+    tracing::trace!("Accepted {addr}");
+    tokio::spawn(connection::run(Arc::clone(server), stream, handle));
+}
+
+async fn signal_watch(server: Arc<Server>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        tracing::warn!("Could not install signal handlers");
+        return;
+    };
+    let name = tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = int.recv() => "SIGINT",
+    };
+    tracing::warn!("Received {name} scheduling shutdown...");
+    server.request_shutdown(ShutdownRequest::default());
+}
