@@ -1,18 +1,11 @@
-//! The keyspace of cedis, usable on its own as an in-process cache.
+#![doc = include_str!("../README.md")]
+//!
 //!
 //! Layout:
 //! - [`Store`]: the numbered databases (`SELECT`, `SWAPDB`, `FLUSHALL`).
 //! - [`Keyspace`]: one database.
 //!
-//! This is the foundation's skeleton: the table, expiry, eviction and SCAN arrive with the
-//! keyspace work; the server already reaches the store only through this crate's API.
-//!
-//! ```
-//! use cedis_store::Store;
-//! let store = Store::new(16);
-//! assert_eq!(store.databases(), 16);
-//! assert_eq!(store.db(0).len(), 0);
-//! ```
+//! The server reaches the store only through this crate's API.
 
 mod keyspace;
 
