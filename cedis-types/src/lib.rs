@@ -1,6 +1,7 @@
-//! Redis value types and the data structures behind them.
+#![doc = include_str!("../README.md")]
 //!
-//! Layout:
+//! # Layout
+//!
 //! - [`glob`]: Redis's glob matcher (KEYS, SCAN MATCH, PSUBSCRIBE, CONFIG GET).
 
 pub mod glob;
