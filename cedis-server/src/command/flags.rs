@@ -7,7 +7,7 @@ pub struct Flags(u32);
 
 macro_rules! bitset {
     ($ty:ident, $names:ident, [$(($const:ident, $name:literal)),* $(,)?]) => {
-        #[allow(non_camel_case_types)]
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
         #[repr(u32)]
         enum Bit { $($const),* }
 
