@@ -1,6 +1,7 @@
-//! A RESP2 + RESP3 codec, as Redis 7 speaks it.
+#![doc = include_str!("../README.md")]
 //!
-//! Layout:
+//! ## Layout
+//!
 //! - [`frame`]: the [`Frame`] value, one variant per RESP2/RESP3 type.
 //! - [`decode`]: [`Decoder`], a streaming decoder of any frame (what a client reads).
 //! - [`request`]: [`RequestDecoder`], what a server reads: multibulk or inline commands,
@@ -10,6 +11,8 @@
 //!   downgrades Redis applies.
 //! - [`double`]: `%.17g` formatting of doubles, as Redis 7.0 prints them.
 //! - [`error`]: decoder errors whose `Display` is Redis's exact error line.
+//!
+//! No `unsafe` anywhere; no decoder path can panic on malformed input.
 
 pub mod decode;
 pub mod double;
@@ -24,4 +27,4 @@ pub use encode::Protocol;
 pub use error::{DecodeError, ProtocolError};
 pub use frame::Frame;
 pub use inline::{split_args, UnbalancedQuotes};
-pub use request::RequestDecoder;
+pub use request::{RequestDecoder, UNAUTHENTICATED_MAX_BULK_LEN, UNAUTHENTICATED_MAX_ELEMENTS};

@@ -2,7 +2,7 @@
 //! connections may look at or act on ([`ClientHandle`], held by the [`ClientRegistry`] for
 //! `CLIENT LIST`, `CLIENT KILL` and `INFO clients`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
@@ -35,7 +35,31 @@ pub struct ClientState {
     pub close_after_reply: bool,
     pub no_evict: bool,
     pub no_touch: bool,
+    /// Commands queued since MULTI; `None` outside a transaction.
+    pub transaction: Option<Vec<Vec<Bytes>>>,
+    pub subscriptions: Subscriptions,
     pub handle: Arc<ClientHandle>,
+}
+
+/// Channels, patterns and shard channels a connection is subscribed to.
+#[derive(Debug, Default)]
+pub struct Subscriptions {
+    pub channels: HashSet<Bytes>,
+    pub patterns: HashSet<Bytes>,
+    pub shard_channels: HashSet<Bytes>,
+}
+
+impl Subscriptions {
+    /// Total subscriptions; a RESP2 connection with any is in subscribe mode.
+    pub fn count(&self) -> usize {
+        self.channels.len() + self.patterns.len() + self.shard_channels.len()
+    }
+
+    pub fn clear(&mut self) {
+        self.channels.clear();
+        self.patterns.clear();
+        self.shard_channels.clear();
+    }
 }
 
 impl ClientState {
@@ -49,6 +73,8 @@ impl ClientState {
             close_after_reply: false,
             no_evict: false,
             no_touch: false,
+            transaction: None,
+            subscriptions: Subscriptions::default(),
             handle,
         }
     }

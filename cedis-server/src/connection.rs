@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use cedis_resp::{Limits, RequestDecoder};
+use cedis_resp::RequestDecoder;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -35,10 +35,8 @@ pub async fn run(server: Arc<Server>, mut stream: TcpStream, handle: Arc<ClientH
                 config.client_query_buffer_limit,
             )
         };
-        decoder.limits = Limits {
-            max_bulk_len,
-            ..Limits::default()
-        };
+        decoder.limits.max_bulk_len = max_bulk_len;
+        input.reserve(16 * 1024);
         let read = tokio::select! {
             read = stream.read_buf(&mut input) => read,
             _ = handle.killed() => break,
@@ -96,6 +94,7 @@ fn run_batch(
 ) {
     let mut ctx = Ctx::new(server, client, reply);
     loop {
+        decoder.set_auth_required(!ctx.client.authenticated);
         match decoder.decode(input) {
             Ok(Some(argv)) => {
                 execute(&mut ctx, &argv);

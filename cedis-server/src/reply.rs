@@ -92,6 +92,15 @@ impl Reply {
         self.buf.extend_from_slice(b"\r\n");
     }
 
+    /// A protocol error line exactly as the codec renders it (it may hold raw bytes that
+    /// Redis echoes, such as `expected '$', got '\xff'`).
+    pub fn protocol_error(&mut self, line: &[u8]) {
+        self.errors += 1;
+        self.buf.extend_from_slice(b"-");
+        self.buf.extend_from_slice(line);
+        self.buf.extend_from_slice(b"\r\n");
+    }
+
     pub fn int(&mut self, n: i64) {
         encode::write_integer(&mut self.buf, n);
     }

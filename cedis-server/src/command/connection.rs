@@ -166,6 +166,8 @@ fn hello(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
 }
 
 fn reset(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
+    ctx.client.transaction = None;
+    ctx.client.subscriptions.clear();
     ctx.client.select(0);
     ctx.set_protocol(Protocol::Resp2);
     ctx.client.reply_mode = ReplyMode::On;

@@ -253,10 +253,15 @@ pub fn dispatch(ctx: &mut Ctx<'_>, argv: &[Bytes]) {
             .error(&CommandError::WrongArity(cmd.name.to_string()));
         return;
     };
-    let reply_len = ctx.reply.len();
-    let outcome = catch_unwind(AssertUnwindSafe(|| handler(ctx, argv)));
+    run_guarded(ctx, cmd.name, handler, argv);
     ctx.server.stats.note_command();
-    match outcome {
+}
+
+/// Runs a handler so that a panic inside it (a bug) becomes an error reply and a log line
+/// instead of taking the server down; whatever the handler had written is discarded.
+pub fn run_guarded(ctx: &mut Ctx<'_>, name: &str, handler: Handler, argv: &[Bytes]) {
+    let reply_len = ctx.reply.len();
+    match catch_unwind(AssertUnwindSafe(|| handler(ctx, argv))) {
         Ok(Ok(())) => {}
         Ok(Err(err)) => ctx.reply.error(&err),
         Err(panic) => {
@@ -265,10 +270,9 @@ pub fn dispatch(ctx: &mut Ctx<'_>, argv: &[Bytes]) {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            tracing::warn!("Command '{}' panicked: {}", cmd.name, what);
+            tracing::warn!("Command '{name}' panicked: {what}");
             ctx.reply.truncate(reply_len);
-            ctx.reply
-                .error(&CommandError::Internal(cmd.name.to_string()));
+            ctx.reply.error(&CommandError::Internal(name.to_string()));
         }
     }
 }
@@ -299,6 +303,31 @@ mod tests {
                 assert!(seen.insert(sub.name), "duplicate {}", sub.name);
             }
         }
+    }
+
+    #[test]
+    fn a_panicking_handler_becomes_an_error_reply() {
+        fn buggy(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
+            ctx.reply.simple(b"partial");
+            panic!("bug");
+        }
+        let server = Server::new(crate::config::Config::default(), None);
+        let handle = server.clients.register(
+            "127.0.0.1:1".parse().unwrap(),
+            "127.0.0.1:2".parse().unwrap(),
+        );
+        let mut client = ClientState::new(handle, true);
+        let mut reply = Reply::default();
+        let mut ctx = Ctx::new(&server, &mut client, &mut reply);
+        run_guarded(&mut ctx, "buggy", buggy, &[]);
+        run_guarded(&mut ctx, "ping", |ctx, _| {
+            ctx.reply.simple(b"PONG");
+            Ok(())
+        }, &[]);
+        assert_eq!(
+            &reply.buffer()[..],
+            b"-ERR internal error while executing 'buggy'\r\n+PONG\r\n"
+        );
     }
 
     #[test]
