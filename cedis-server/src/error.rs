@@ -45,7 +45,7 @@ pub enum CommandError {
     InvalidCommandSpecified,
     #[error("ERR The command has no key arguments")]
     NoKeyArguments,
-    #[error("ERR Invalid arguments specified for command")]
+    #[error("ERR Invalid number of arguments specified for command")]
     InvalidKeyArguments,
     #[error("ERR Errors trying to SHUTDOWN. Check logs.")]
     ShutdownFailed,

@@ -157,6 +157,12 @@ fn kill(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
             client_type_matches(value, &ctx.client.handle)?;
             filter.kind = Some(value);
         } else if is_keyword(option, "user") {
+            if &value[..] != b"default" {
+                return Err(CommandError::Line(format!(
+                    "ERR No such user '{}'",
+                    printable_line(value)
+                )));
+            }
             filter.user = Some(value);
         } else if is_keyword(option, "addr") {
             filter.addr = Some(value);
@@ -327,7 +333,7 @@ static SUBCOMMANDS: &[Command] = &[
     Command::new(
         "client|list",
         -2,
-        Doc::new("Describes the open connections.", "2.4.0", GROUP, "O(N) where N is the number of client connections", "[TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID client-id:integer ...]"),
+        Doc::new("Describes the open connections.", "2.4.0", GROUP, "O(N) where N is the number of client connections", "[TYPE normal_master_replica_pubsub=(NORMAL|MASTER|REPLICA|PUBSUB)@5.0.0] [ID id=(client-id:integer ...)@6.2.0]"),
         list,
     )
     .flags(ADMIN)
@@ -340,7 +346,7 @@ static SUBCOMMANDS: &[Command] = &[
     Command::new(
         "client|kill",
         -3,
-        Doc::new("Closes connections.", "2.4.0", GROUP, "O(N) where N is the number of client connections", "(ip:port | ([ID client-id:integer] [TYPE (NORMAL|MASTER|SLAVE|REPLICA|PUBSUB)] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]) ...)"),
+        Doc::new("Closes connections.", "2.4.0", GROUP, "O(N) where N is the number of client connections", "filter=(ip:port!2.8.12|new-format=([ID client-id:integer@2.8.12]|[TYPE normal_master_slave_pubsub=(NORMAL|MASTER@3.2.0|SLAVE|REPLICA@5.0.0|PUBSUB)@2.8.12]|[USER username]|[ADDR ip:port]|[LADDR ip:port@6.2.0]|[SKIPME yes/no])...)"),
         kill,
     )
     .flags(ADMIN)
@@ -348,10 +354,10 @@ static SUBCOMMANDS: &[Command] = &[
     Command::new("client|reply", 3, Doc::new("Turns the server's replies on or off.", "3.2.0", GROUP, "O(1)", "(ON|OFF|SKIP)"), reply)
         .flags(SUB)
         .acl(CONN),
-    Command::new("client|no-evict", 3, Doc::new("Exempts the connection from client eviction.", "7.0.0", GROUP, "O(1)", "(ON|OFF)"), no_evict)
+    Command::new("client|no-evict", 3, Doc::new("Exempts the connection from client eviction.", "7.0.0", GROUP, "O(1)", "enabled=(ON|OFF)"), no_evict)
         .flags(ADMIN)
         .acl(CONN),
-    Command::new("client|no-touch", 3, Doc::new("Keeps the connection's reads from changing keys' access time.", "7.2.0", GROUP, "O(1)", "(ON|OFF)"), no_touch)
+    Command::new("client|no-touch", 3, Doc::new("Keeps the connection's reads from changing keys' access time.", "7.2.0", GROUP, "O(1)", "enabled=(ON|OFF)"), no_touch)
         .flags(SUB)
         .acl(CONN),
     Command::new("client|setinfo", 4, Doc::new("Records the client library's name or version.", "7.2.0", GROUP, "O(1)", "(LIB-NAME libname|LIB-VER libver)"), setinfo)

@@ -13,6 +13,9 @@ use crate::error::{CommandError, CommandResult};
 pub const REDIS_VERSION: &str = "7.0.15";
 
 fn ping(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+    if argv.len() > 2 {
+        return Err(CommandError::WrongArity("ping".to_string()));
+    }
     match argv.get(1) {
         Some(message) => ctx.reply.bulk(message),
         None => ctx.reply.simple(b"PONG"),
@@ -134,7 +137,7 @@ fn hello(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     if !ctx.client.authenticated {
         return Err(CommandError::Line(
             "NOAUTH HELLO must be called with the client already authenticated, otherwise the \
-             HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and \
+             HELLO AUTH <user> <pass> option can be used to authenticate the client and \
              select the RESP protocol version at the same time"
                 .to_string(),
         ));
@@ -257,7 +260,7 @@ pub static COMMANDS: &[Command] = &[
             "1.0.0",
             "connection",
             "O(N) where N is the number of passwords defined for the user",
-            "[username] password",
+            "[username@6.0.0] password",
         ),
         auth,
     )
@@ -271,7 +274,7 @@ pub static COMMANDS: &[Command] = &[
             "6.0.0",
             "connection",
             "O(1)",
-            "[protover:integer [AUTH username password] [SETNAME clientname]]",
+            "arguments=[protover:integer [AUTH username password] [SETNAME clientname]]",
         ),
         hello,
     )

@@ -9,6 +9,10 @@
 //!   (`SETNAME clientname`), followed by several it introduces a block of them
 //!   (`AUTH username password`), alone it is a pure token (`NOSAVE`).
 //! - `[...]` is optional, `(...)` groups, `a|b` is a choice, and a trailing `...` repeats.
+//! - `name=` before an item names it (a named one-item group stays a block); otherwise a
+//!   group's name joins its children's names with `_`, as most of Redis's do.
+//! - `@7.0.0` after an item records the version that added it, `!2.8.12` the version that
+//!   deprecated it.
 //!
 //! ```
 //! use cedis_server::command::docs::{parse_syntax, ArgKind};
@@ -98,6 +102,8 @@ pub struct ArgDoc {
     pub name: String,
     pub kind: ArgKind,
     pub token: Option<String>,
+    pub since: Option<String>,
+    pub deprecated_since: Option<String>,
     pub optional: bool,
     pub multiple: bool,
     pub children: Vec<ArgDoc>,
@@ -109,6 +115,8 @@ impl ArgDoc {
             name,
             kind,
             token: None,
+            since: None,
+            deprecated_since: None,
             optional: false,
             multiple: false,
             children: Vec::new(),
@@ -208,32 +216,32 @@ impl<'a> Parser<'a> {
         Ok(alts)
     }
 
-    /// seq := item*, with tokens attached to the plain arguments that follow them.
+    /// seq := item*, with tokens attached to the plain arguments and groups that follow them.
     fn sequence(&mut self) -> Result<Vec<ArgDoc>, SyntaxError> {
         let mut items = Vec::new();
         loop {
             match self.toks.get(self.pos) {
                 None | Some(Tok::Close(_)) | Some(Tok::Bar) => return Ok(items),
-                Some(Tok::Word(word)) if is_token(word) => {
-                    let token = word.to_string();
+                Some(Tok::Word(word)) if is_token(split_annotations(word).0) => {
+                    let (token, since, deprecated) = split_annotations(word);
                     self.pos += 1;
                     let mut values = Vec::new();
-                    while let Some(Tok::Word(next)) = self.toks.get(self.pos) {
-                        if is_token(next) {
-                            break;
-                        }
+                    while self.starts_value() {
                         values.push(self.item()?);
                     }
                     let mut arg = match values.len() {
-                        0 => ArgDoc::leaf(token.to_ascii_lowercase(), ArgKind::PureToken),
+                        0 => {
+                            let mut arg =
+                                ArgDoc::leaf(token.to_ascii_lowercase(), ArgKind::PureToken);
+                            arg.since = since;
+                            arg.deprecated_since = deprecated;
+                            arg
+                        }
                         1 => values.remove(0),
                         _ => ArgDoc::group(ArgKind::Block, values),
                     };
-                    arg.token = Some(token);
-                    if self.toks.get(self.pos) == Some(&Tok::Repeat) {
-                        self.pos += 1;
-                        arg.multiple = true;
-                    }
+                    arg.token = Some(token.to_string());
+                    self.suffixes(&mut arg);
                     items.push(arg);
                 }
                 Some(_) => items.push(self.item()?),
@@ -241,55 +249,118 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Whether the next symbol begins a value a token can introduce.
+    fn starts_value(&self) -> bool {
+        match self.toks.get(self.pos) {
+            Some(Tok::Open(_)) => true,
+            Some(Tok::Word(word)) => !is_token(split_annotations(word).0),
+            _ => false,
+        }
+    }
+
+    /// `@since`, `!deprecated` and `...` after an item.
+    fn suffixes(&mut self, arg: &mut ArgDoc) {
+        loop {
+            match self.toks.get(self.pos) {
+                Some(Tok::Repeat) => arg.multiple = true,
+                Some(Tok::Word(word)) if word.starts_with(['@', '!']) => {
+                    let (_, since, deprecated) = split_annotations(word);
+                    arg.since = since.or(arg.since.take());
+                    arg.deprecated_since = deprecated.or(arg.deprecated_since.take());
+                }
+                _ => return,
+            }
+            self.pos += 1;
+        }
+    }
+
     fn item(&mut self) -> Result<ArgDoc, SyntaxError> {
         let tok = self.toks.get(self.pos).cloned().ok_or(self.err("end"))?;
         self.pos += 1;
         let mut arg = match tok {
-            Tok::Word(word) => match word.split_once(':') {
-                Some((name, suffix)) if ArgKind::from_suffix(suffix).is_some() => ArgDoc::leaf(
-                    name.to_string(),
-                    ArgKind::from_suffix(suffix).unwrap_or(ArgKind::String),
-                ),
-                _ => ArgDoc::leaf(word.to_string(), ArgKind::String),
-            },
-            Tok::Open(open) => {
-                let alts = self.alternatives()?;
-                let close = if open == '[' { ']' } else { ')' };
-                if self.toks.get(self.pos) != Some(&Tok::Close(close)) {
-                    return Err(self.err("unclosed group"));
-                }
-                self.pos += 1;
-                let mut arg = if alts.len() > 1 {
-                    let choices = alts
-                        .into_iter()
-                        .map(|mut seq| {
-                            if seq.len() == 1 {
-                                seq.remove(0)
-                            } else {
-                                ArgDoc::group(ArgKind::Block, seq)
-                            }
-                        })
-                        .collect();
-                    ArgDoc::group(ArgKind::OneOf, choices)
-                } else {
-                    let mut seq = alts.into_iter().next().unwrap_or_default();
-                    match seq.len() {
-                        0 => return Err(self.err("empty group")),
-                        1 => seq.remove(0),
-                        _ => ArgDoc::group(ArgKind::Block, seq),
+            Tok::Word(word) if word.ends_with('=') => {
+                let mut arg = match self.toks.get(self.pos) {
+                    Some(Tok::Open(open)) => {
+                        let open = *open;
+                        self.pos += 1;
+                        self.group(open, true)?
                     }
+                    _ => self.item()?,
                 };
-                arg.optional |= open == '[';
+                arg.name = word.trim_end_matches('=').to_string();
                 arg
             }
+            Tok::Word(word) => {
+                let (word, since, deprecated) = split_annotations(word);
+                let mut arg = match word.split_once(':') {
+                    Some((name, suffix)) if ArgKind::from_suffix(suffix).is_some() => ArgDoc::leaf(
+                        name.to_string(),
+                        ArgKind::from_suffix(suffix).unwrap_or(ArgKind::String),
+                    ),
+                    _ => ArgDoc::leaf(word.to_string(), ArgKind::String),
+                };
+                arg.since = since;
+                arg.deprecated_since = deprecated;
+                arg
+            }
+            Tok::Open(open) => self.group(open, false)?,
             _ => return Err(self.err("unexpected symbol")),
         };
-        if self.toks.get(self.pos) == Some(&Tok::Repeat) {
-            self.pos += 1;
-            arg.multiple = true;
-        }
+        self.suffixes(&mut arg);
         Ok(arg)
     }
+
+    /// The rest of a group after its opening bracket. A one-item group is that item,
+    /// unless the group is named.
+    fn group(&mut self, open: char, named: bool) -> Result<ArgDoc, SyntaxError> {
+        let alts = self.alternatives()?;
+        let close = if open == '[' { ']' } else { ')' };
+        if self.toks.get(self.pos) != Some(&Tok::Close(close)) {
+            return Err(self.err("unclosed group"));
+        }
+        self.pos += 1;
+        let mut arg = if alts.len() > 1 {
+            let choices = alts
+                .into_iter()
+                .map(|mut seq| {
+                    if seq.len() == 1 {
+                        seq.remove(0)
+                    } else {
+                        ArgDoc::group(ArgKind::Block, seq)
+                    }
+                })
+                .collect();
+            ArgDoc::group(ArgKind::OneOf, choices)
+        } else {
+            let mut seq = alts.into_iter().next().unwrap_or_default();
+            match seq.len() {
+                0 => return Err(self.err("empty group")),
+                1 if !named => seq.remove(0),
+                _ => ArgDoc::group(ArgKind::Block, seq),
+            }
+        };
+        arg.optional |= open == '[';
+        Ok(arg)
+    }
+}
+
+/// Splits `name@since!deprecated` into its parts.
+fn split_annotations(word: &str) -> (&str, Option<String>, Option<String>) {
+    let end = word.find(['@', '!']).unwrap_or(word.len());
+    let (base, mut rest) = word.split_at(end);
+    let (mut since, mut deprecated) = (None, None);
+    while let Some(marker) = rest.chars().next() {
+        let body = &rest[1..];
+        let next = body.find(['@', '!']).unwrap_or(body.len());
+        let version = body[..next].to_string();
+        if marker == '@' {
+            since = Some(version);
+        } else {
+            deprecated = Some(version);
+        }
+        rest = &body[next..];
+    }
+    (base, since, deprecated)
 }
 
 /// Parses a syntax string into `COMMAND DOCS` arguments.
@@ -312,6 +383,8 @@ pub fn write_args(reply: &mut Reply, args: &[ArgDoc], key_index: &mut i64) {
         let mut fields = 2;
         fields += usize::from(arg.kind == ArgKind::Key);
         fields += usize::from(arg.token.is_some());
+        fields += usize::from(arg.since.is_some());
+        fields += usize::from(arg.deprecated_since.is_some());
         fields += usize::from(arg.optional || arg.multiple);
         fields += usize::from(!arg.children.is_empty());
         reply.map(fields);
@@ -327,6 +400,14 @@ pub fn write_args(reply: &mut Reply, args: &[ArgDoc], key_index: &mut i64) {
         if let Some(token) = &arg.token {
             reply.bulk(b"token");
             reply.bulk(token.as_bytes());
+        }
+        if let Some(since) = &arg.since {
+            reply.bulk(b"since");
+            reply.bulk(since.as_bytes());
+        }
+        if let Some(deprecated) = &arg.deprecated_since {
+            reply.bulk(b"deprecated_since");
+            reply.bulk(deprecated.as_bytes());
         }
         if arg.optional || arg.multiple {
             let flags: Vec<&str> = [("optional", arg.optional), ("multiple", arg.multiple)]
@@ -372,6 +453,51 @@ mod tests {
         assert_eq!(args[0].kind, ArgKind::Key);
         assert_eq!(args[1].name, "ip:port");
         assert_eq!(args[1].kind, ArgKind::String);
+    }
+
+    #[test]
+    fn names_and_versions() {
+        let args = parse_syntax(
+            "filter=(ip:port!2.8.12|new-format=([ID client-id:integer@2.8.12]|[TYPE (NORMAL|MASTER@3.2.0)@2.8.12])...)",
+        )
+        .unwrap();
+        let filter = &args[0];
+        assert_eq!(
+            (filter.name.as_str(), filter.kind),
+            ("filter", ArgKind::OneOf)
+        );
+        assert_eq!(
+            filter.children[0].deprecated_since.as_deref(),
+            Some("2.8.12")
+        );
+        let new_format = &filter.children[1];
+        assert_eq!(new_format.name, "new-format");
+        assert!(new_format.multiple);
+        let id = &new_format.children[0];
+        assert_eq!(
+            (
+                id.name.as_str(),
+                id.token.as_deref(),
+                id.since.as_deref(),
+                id.optional
+            ),
+            ("client-id", Some("ID"), Some("2.8.12"), true)
+        );
+        let kind = &new_format.children[1];
+        assert_eq!(
+            (kind.kind, kind.token.as_deref()),
+            (ArgKind::OneOf, Some("TYPE"))
+        );
+        assert_eq!(kind.since.as_deref(), Some("2.8.12"));
+        assert_eq!(kind.children[1].since.as_deref(), Some("3.2.0"));
+    }
+
+    #[test]
+    fn a_named_single_item_group_stays_a_block() {
+        let args = parse_syntax("parameter=(parameter) ...").unwrap();
+        assert_eq!(args[0].kind, ArgKind::Block);
+        assert!(args[0].multiple);
+        assert_eq!(args[0].children[0].name, "parameter");
     }
 
     #[test]

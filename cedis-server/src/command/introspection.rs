@@ -38,10 +38,15 @@ fn write_info(reply: &mut Reply, cmd: &Command) {
     }
     reply.set(cmd.tips.len());
     for tip in cmd.tips {
-        reply.simple(tip.as_bytes());
+        reply.bulk(tip.as_bytes());
     }
     write_key_specs(reply, cmd);
-    reply.array(cmd.subcommands.len());
+    // Redis writes an empty subcommand list as an empty set under RESP3.
+    if cmd.subcommands.is_empty() {
+        reply.set(0);
+    } else {
+        reply.array(cmd.subcommands.len());
+    }
     for sub in cmd.subcommands {
         write_info(reply, sub);
     }
@@ -50,7 +55,8 @@ fn write_info(reply: &mut Reply, cmd: &Command) {
 /// Key specifications derived from the legacy key range (an index search and a range).
 fn write_key_specs(reply: &mut Reply, cmd: &Command) {
     if cmd.keys.first == 0 {
-        reply.array(0);
+        // Like the subcommand list: empty is written as a set under RESP3.
+        reply.set(0);
         return;
     }
     reply.array(1);
@@ -135,7 +141,7 @@ fn info(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     for name in &argv[2..] {
         match find(name) {
             Some(cmd) => write_info(ctx.reply, cmd),
-            None => ctx.reply.null_array(),
+            None => ctx.reply.null(),
         }
     }
     Ok(())
@@ -191,12 +197,13 @@ fn list(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
 
 /// The key arguments of `argv` according to its command's key range.
 pub fn key_positions(argv: &[Bytes]) -> Result<Vec<usize>, CommandError> {
-    let cmd = super::resolve(argv).map_err(|err| match err {
-        CommandError::WrongArity(_) => CommandError::InvalidKeyArguments,
-        _ => CommandError::InvalidCommandSpecified,
-    })?;
+    // Redis checks, in order: the command exists, it has keys, the arity fits.
+    let cmd = super::resolve_name(argv).map_err(|_| CommandError::InvalidCommandSpecified)?;
     if cmd.keys.first <= 0 {
         return Err(CommandError::NoKeyArguments);
+    }
+    if !cmd.arity_ok(argv.len()) {
+        return Err(CommandError::InvalidKeyArguments);
     }
     let argc = i64::try_from(argv.len()).unwrap_or(i64::MAX);
     let first = i64::from(cmd.keys.first);
@@ -315,7 +322,7 @@ static SUBCOMMANDS: &[Command] = &[
             "7.0.0",
             GROUP,
             "O(N) where N is the total number of Redis commands",
-            "[FILTERBY (MODULE module-name|ACLCAT category|PATTERN pattern:pattern)]",
+            "[FILTERBY filterby=(MODULE module-name|ACLCAT category|PATTERN pattern:pattern)]",
         ),
         list,
     )
@@ -330,7 +337,7 @@ static SUBCOMMANDS: &[Command] = &[
             "2.8.13",
             GROUP,
             "O(N) where N is the number of arguments to the command",
-            "command arg ...",
+            "",
         ),
         getkeys,
     )
@@ -344,7 +351,7 @@ static SUBCOMMANDS: &[Command] = &[
             "7.0.0",
             GROUP,
             "O(N) where N is the number of arguments to the command",
-            "command arg ...",
+            "",
         ),
         getkeysandflags,
     )

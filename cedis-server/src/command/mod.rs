@@ -178,6 +178,15 @@ pub fn lookup(name: &[u8]) -> Option<&'static Command> {
 /// Resolves `argv` to the command or subcommand it names, checking arity, as Redis does
 /// before anything else looks at the command.
 pub fn resolve(argv: &[Bytes]) -> Result<&'static Command, CommandError> {
+    let cmd = resolve_name(argv)?;
+    if !cmd.arity_ok(argv.len()) {
+        return Err(CommandError::WrongArity(cmd.name.to_string()));
+    }
+    Ok(cmd)
+}
+
+/// Resolves `argv` to the command or subcommand it names, without checking arity.
+pub fn resolve_name(argv: &[Bytes]) -> Result<&'static Command, CommandError> {
     let name = argv.first().map(|b| &b[..]).unwrap_or_default();
     let cmd = lookup(name).ok_or_else(|| unknown_command(name, &argv[1.min(argv.len())..]))?;
     let cmd = match argv.get(1) {
@@ -190,9 +199,6 @@ pub fn resolve(argv: &[Bytes]) -> Result<&'static Command, CommandError> {
         }
         _ => cmd,
     };
-    if !cmd.arity_ok(argv.len()) {
-        return Err(CommandError::WrongArity(cmd.name.to_string()));
-    }
     Ok(cmd)
 }
 
@@ -320,10 +326,16 @@ mod tests {
         let mut reply = Reply::default();
         let mut ctx = Ctx::new(&server, &mut client, &mut reply);
         run_guarded(&mut ctx, "buggy", buggy, &[]);
-        run_guarded(&mut ctx, "ping", |ctx, _| {
-            ctx.reply.simple(b"PONG");
-            Ok(())
-        }, &[]);
+        run_guarded(
+            &mut ctx,
+            "ping",
+            |ctx, _| {
+                ctx.reply.simple(b"PONG");
+                Ok(())
+            },
+            &[],
+        );
+        drop(ctx);
         assert_eq!(
             &reply.buffer()[..],
             b"-ERR internal error while executing 'buggy'\r\n+PONG\r\n"

@@ -70,7 +70,7 @@ fn config_get(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
 
 fn config_set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     if argv.len() % 2 != 0 {
-        return Err(CommandError::WrongArity("config|set".to_string()));
+        return Err(CommandError::Syntax);
     }
     let pairs: Vec<(&[u8], &[u8])> = argv[2..]
         .chunks_exact(2)
@@ -134,7 +134,7 @@ static CONFIG_SUBCOMMANDS: &[Command] = &[
             "2.0.0",
             GROUP,
             "O(N) when N is the number of configuration parameters provided",
-            "parameter ...",
+            "parameter=(parameter) ...",
         ),
         config_get,
     )
@@ -147,7 +147,7 @@ static CONFIG_SUBCOMMANDS: &[Command] = &[
             "2.0.0",
             GROUP,
             "O(N) when N is the number of configuration parameters provided",
-            "(parameter value) ...",
+            "parameter_value=(parameter value) ...",
         ),
         config_set,
     )
@@ -165,8 +165,7 @@ static CONFIG_SUBCOMMANDS: &[Command] = &[
         ),
         config_resetstat,
     )
-    .flags(ADMIN)
-    .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"]),
+    .flags(ADMIN),
     Command::new(
         "config|rewrite",
         2,
@@ -179,8 +178,7 @@ static CONFIG_SUBCOMMANDS: &[Command] = &[
         ),
         config_rewrite,
     )
-    .flags(ADMIN)
-    .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"]),
+    .flags(ADMIN),
     Command::new(
         "config|help",
         2,
@@ -201,7 +199,7 @@ pub static COMMANDS: &[Command] = &[
     Command::new(
         "shutdown",
         -1,
-        Doc::new("Stops the server, saving first when save rules are configured.", "1.0.0", GROUP, "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)", "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]"),
+        Doc::new("Stops the server, saving first when save rules are configured.", "1.0.0", GROUP, "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)", "[NOSAVE|SAVE] [NOW@7.0.0] [FORCE@7.0.0] [ABORT@7.0.0]"),
         shutdown,
     )
     .flags(Flags::ADMIN.union(Flags::NOSCRIPT).union(Flags::LOADING).union(Flags::STALE).union(Flags::NO_MULTI).union(Flags::ALLOW_BUSY)),
