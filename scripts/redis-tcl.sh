@@ -27,8 +27,9 @@ cd "$suite"
 status=0
 for unit in "$@"; do
   echo "=== $unit"
-  ./runtest --single "$unit" --clients 1 --durable --timeout 120 2>&1 | tee "/tmp/cedis-tcl-${unit//\//_}.log" \
-    | grep -E '^\[(ok|err|exception|skip)\]|All tests passed|tests failed|Killing|exception' || true
-  echo "--- $unit: ok=$(grep -c '^\[ok\]' "/tmp/cedis-tcl-${unit//\//_}.log") err=$(grep -c '^\[err\]' "/tmp/cedis-tcl-${unit//\//_}.log") exception=$(grep -c '^\[exception\]' "/tmp/cedis-tcl-${unit//\//_}.log")"
+  log="/tmp/cedis-tcl-${unit//\//_}.log"
+  ./runtest --single "$unit" --clients 1 --durable --timeout 120 2>&1 \
+    | sed 's/\x1b\[[0-9;]*m//g' | tee "$log" | grep -E '^\[(ok|err|exception|skip)\]' || true
+  echo "--- $unit: ok=$(grep -c '^\[ok\]' "$log") err=$(grep -c '^\[err\]' "$log") exception=$(grep -c '^\[exception\]' "$log") (log: $log)"
 done
 exit $status

@@ -42,7 +42,9 @@ fn pretty(frame: &Frame, indent: usize) -> String {
         Frame::Double(d) => format!("(double) {d}"),
         Frame::Boolean(b) => format!("({b})"),
         Frame::BigNumber(n) => format!("(big number) {}", String::from_utf8_lossy(n)),
-        Frame::Array(items) | Frame::Push(items) => list(items.iter(), ')', indent, "(empty array)"),
+        Frame::Array(items) | Frame::Push(items) => {
+            list(items.iter(), ')', indent, "(empty array)")
+        }
         Frame::Set(items) => list(items.iter(), '~', indent, "(empty set)"),
         Frame::Map(pairs) => {
             if pairs.is_empty() {
@@ -68,7 +70,12 @@ fn pretty(frame: &Frame, indent: usize) -> String {
     }
 }
 
-fn list<'a>(items: impl ExactSizeIterator<Item = &'a Frame>, mark: char, indent: usize, empty: &str) -> String {
+fn list<'a>(
+    items: impl ExactSizeIterator<Item = &'a Frame>,
+    mark: char,
+    indent: usize,
+    empty: &str,
+) -> String {
     if items.len() == 0 {
         return empty.to_string();
     }
@@ -88,9 +95,11 @@ fn list<'a>(items: impl ExactSizeIterator<Item = &'a Frame>, mark: char, indent:
 
 fn raw(frame: &Frame) -> String {
     match frame {
-        Frame::Simple(s) | Frame::Bulk(s) | Frame::Error(s) | Frame::BigNumber(s) | Frame::BlobError(s) => {
-            String::from_utf8_lossy(s).into_owned()
-        }
+        Frame::Simple(s)
+        | Frame::Bulk(s)
+        | Frame::Error(s)
+        | Frame::BigNumber(s)
+        | Frame::BlobError(s) => String::from_utf8_lossy(s).into_owned(),
         Frame::Verbatim { text, .. } => String::from_utf8_lossy(text).into_owned(),
         Frame::Integer(n) => n.to_string(),
         Frame::Double(d) => d.to_string(),
@@ -120,7 +129,10 @@ mod tests {
             Frame::Bulk(Bytes::from_static(b"a")),
             Frame::Array(vec![Frame::Integer(1), Frame::NullBulk]),
         ]);
-        assert_eq!(format(&frame, true), "1) \"a\"\n2) 1) (integer) 1\n   2) (nil)");
+        assert_eq!(
+            format(&frame, true),
+            "1) \"a\"\n2) 1) (integer) 1\n   2) (nil)"
+        );
     }
 
     #[test]

@@ -93,7 +93,11 @@ fn main() -> ExitCode {
     }
     let tty = std::io::stdout().is_terminal() && !options.raw;
     if !options.command.is_empty() {
-        let args: Vec<Vec<u8>> = options.command.iter().map(|a| a.clone().into_bytes()).collect();
+        let args: Vec<Vec<u8>> = options
+            .command
+            .iter()
+            .map(|a| a.clone().into_bytes())
+            .collect();
         return match conn.call(&args) {
             Ok(frame) => {
                 println!("{}", format::format(&frame, tty));

@@ -76,11 +76,15 @@ fn config_set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         .chunks_exact(2)
         .map(|pair| (&pair[0][..], &pair[1][..]))
         .collect();
-    let changed = ctx
-        .server
-        .config_mut()
-        .set(&pairs)
+    let local = ctx.client.handle.addr.ip().is_loopback();
+    let mut config = ctx.server.config_mut();
+    let changed = config
+        .set_with(&pairs, local, |name, _config| match name {
+            "port" | "bind" => Err("cedis cannot re-listen at run time yet".to_string()),
+            _ => Ok(()),
+        })
         .map_err(|err| CommandError::Line(err.to_string()))?;
+    drop(config);
     ctx.server.config_changed(&changed);
     ctx.reply.ok();
     Ok(())
