@@ -704,3 +704,26 @@ fn shutdown_nosave_exits_cleanly() {
         server.port()
     );
 }
+
+/// SIGTERM and SIGINT shut down as SHUTDOWN does: in-flight clients are closed, the
+/// process exits 0 and the port closes.
+#[test]
+fn signals_shut_down_gracefully() {
+    for signal in ["-TERM", "-INT"] {
+        let mut server = TestServer::start();
+        let mut c = server.raw();
+        c.assert_cmd(&["PING"], b"+PONG\r\n");
+        let sent = std::process::Command::new("kill")
+            .arg(signal)
+            .arg(server.pid().to_string())
+            .status()
+            .expect("run kill");
+        assert!(sent.success());
+        let status = server
+            .wait_for_exit(Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("server still running 10 s after kill {signal}"));
+        assert!(status.success(), "exit status {status} after kill {signal}");
+        c.expect_closed();
+        assert!(std::net::TcpStream::connect(server.addr()).is_err());
+    }
+}
