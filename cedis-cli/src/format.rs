@@ -2,25 +2,7 @@
 
 use cedis_resp::Frame;
 
-/// `sdscatrepr`-style quoting: printable bytes as is, the usual escapes, `\xHH` otherwise.
-pub fn quote(bytes: &[u8]) -> String {
-    let mut out = String::from("\"");
-    for &b in bytes {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'"' => out.push_str("\\\""),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            0x07 => out.push_str("\\a"),
-            0x08 => out.push_str("\\b"),
-            b' '..=b'~' => out.push(char::from(b)),
-            _ => out.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    out.push('"');
-    out
-}
+pub use cedis_resp::repr as quote;
 
 /// Formats a reply for a terminal (`tty`) or, like `redis-cli` piped, raw.
 pub fn format(frame: &Frame, tty: bool) -> String {

@@ -153,6 +153,41 @@ fn hex_val(c: u8) -> Option<u8> {
     }
 }
 
+/// Quotes bytes the way Redis's `sdscatrepr` does: in double quotes, with `\\`, `\"`, `\n`,
+/// `\r`, `\t`, `\a`, `\b` escaped and other unprintable bytes as `\xHH`. It is the inverse
+/// of [`split_args`]: `redis-cli` prints bulk strings this way, `CONFIG REWRITE` writes
+/// values this way, and the output splits back to the same bytes.
+///
+/// ```
+/// use cedis_resp::{repr, split_args};
+/// assert_eq!(repr(b"se cr\"et\x01"), r#""se cr\"et\x01""#);
+/// assert_eq!(split_args(repr(b"a b\n").as_bytes()).unwrap(), vec![b"a b\n".to_vec()]);
+/// ```
+pub fn repr(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 2);
+    out.push('"');
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'"' => out.push_str("\\\""),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x07 => out.push_str("\\a"),
+            0x08 => out.push_str("\\b"),
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\x");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xf)]));
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

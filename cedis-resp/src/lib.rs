@@ -26,5 +26,5 @@ pub use decode::{Decoder, Limits};
 pub use encode::Protocol;
 pub use error::{DecodeError, ProtocolError};
 pub use frame::Frame;
-pub use inline::{split_args, UnbalancedQuotes};
+pub use inline::{repr, split_args, UnbalancedQuotes};
 pub use request::{RequestDecoder, UNAUTHENTICATED_MAX_BULK_LEN, UNAUTHENTICATED_MAX_ELEMENTS};

@@ -236,35 +236,7 @@ pub(crate) fn split_spaces(value: &[u8]) -> Vec<&[u8]> {
     }
 }
 
-/// Quotes bytes the way Redis's `sdscatrepr` does: always in double quotes, with `\\`,
-/// `\"`, `\n`, `\r`, `\t`, `\a`, `\b` escaped and other unprintable bytes as `\xHH`.
-///
-/// Why: `CONFIG REWRITE` writes string values this way (`dir "/var/lib/redis"`), and
-/// start-up errors quote command-line values this way (`>>> 'port "abc"'`); the output
-/// reads back through `split_args` to the same bytes.
-///
-/// ```text
-/// se cr"et -> "se cr\"et"
-/// ```
-pub(crate) fn repr(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() + 2);
-    out.push('"');
-    for &b in bytes {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'"' => out.push_str("\\\""),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            0x07 => out.push_str("\\a"),
-            0x08 => out.push_str("\\b"),
-            0x20..=0x7e => out.push(char::from(b)),
-            _ => out.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    out.push('"');
-    out
-}
+pub(crate) use cedis_resp::repr;
 
 /// The text of an `std::io::Error` without Rust's ` (os error N)` suffix, i.e. C's
 /// `strerror`, which is what Redis prints (`No such file or directory`).
