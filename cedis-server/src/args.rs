@@ -5,76 +5,11 @@ use bytes::Bytes;
 
 use crate::error::CommandError;
 
-/// Parses an integer exactly as Redis does: optional `-`, no `+`, no spaces, no leading
-/// zeros (except `0` itself), and no overflow.
-///
-/// ```
-/// use cedis_server::args::parse_i64;
-/// assert_eq!(parse_i64(b"-42"), Some(-42));
-/// assert_eq!(parse_i64(b"042"), None);
-/// assert_eq!(parse_i64(b"+1"), None);
-/// assert_eq!(parse_i64(b"9223372036854775808"), None);
-/// ```
-pub fn parse_i64(bytes: &[u8]) -> Option<i64> {
-    let (negative, digits) = match bytes {
-        [b'0'] => return Some(0),
-        [b'-', rest @ ..] => (true, rest),
-        _ => (false, bytes),
-    };
-    match digits.first() {
-        Some(b'1'..=b'9') if digits.len() <= 20 => {}
-        _ => return None,
-    }
-    let mut value: i64 = 0;
-    for &digit in digits {
-        if !digit.is_ascii_digit() {
-            return None;
-        }
-        let d = i64::from(digit - b'0');
-        value = value.checked_mul(10)?;
-        value = if negative {
-            value.checked_sub(d)?
-        } else {
-            value.checked_add(d)?
-        };
-    }
-    Some(value)
-}
+pub use cedis_types::number::{parse_f64, parse_i64};
 
 /// [`parse_i64`], as a command error.
 pub fn int_arg(bytes: &[u8]) -> Result<i64, CommandError> {
     parse_i64(bytes).ok_or(CommandError::NotInteger)
-}
-
-/// Parses a float the way Redis accepts one from a client: decimal or exponent notation,
-/// `inf`/`-inf`/`+inf` (any case); no spaces, no NaN.
-///
-/// ```
-/// use cedis_server::args::parse_f64;
-/// assert_eq!(parse_f64(b"1.5e3"), Some(1500.0));
-/// assert_eq!(parse_f64(b"-inf"), Some(f64::NEG_INFINITY));
-/// assert_eq!(parse_f64(b"nan"), None);
-/// assert_eq!(parse_f64(b" 1"), None);
-/// ```
-pub fn parse_f64(bytes: &[u8]) -> Option<f64> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    if text.is_empty() || text.starts_with(|c: char| c.is_ascii_whitespace()) {
-        return None;
-    }
-    let lower = text.to_ascii_lowercase();
-    let unsigned = lower.trim_start_matches(['+', '-']);
-    if unsigned == "inf" || unsigned == "infinity" {
-        return Some(if lower.starts_with('-') {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        });
-    }
-    if !unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
-        return None;
-    }
-    let value: f64 = text.parse().ok()?;
-    (!value.is_nan()).then_some(value)
 }
 
 /// A cursor over a command's arguments with typed getters.

@@ -51,6 +51,75 @@ pub enum CommandError {
     ShutdownFailed,
     #[error("ERR {0} is not allowed in this context")]
     NotAllowedInContext(String),
+    #[error("WRONGTYPE Operation against a key holding the wrong kind of value")]
+    WrongType,
+    #[error("ERR increment or decrement would overflow")]
+    Overflow,
+    #[error("ERR increment would produce NaN or Infinity")]
+    NanOrInfinity,
+    #[error("ERR string exceeds maximum allowed size (proto-max-bulk-len)")]
+    StringTooLong,
+    #[error("ERR no such key")]
+    NoSuchKey,
+    /// `command` is the lowercase command name: `ERR invalid expire time in 'set' command`.
+    #[error("ERR invalid expire time in '{0}' command")]
+    InvalidExpireTime(String),
+    #[error("ERR bit offset is not an integer or out of range")]
+    BitOffset,
+    #[error("ERR bit is not an integer or out of range")]
+    BitValue,
+    #[error("ERR source and destination objects are the same")]
+    SameObject,
+    /// EXPIRE-family option that is not NX/XX/GT/LT (the argument as given).
+    #[error("ERR Unsupported option {0}")]
+    UnsupportedOption(String),
+    #[error("ERR NX and XX, GT or LT options at the same time are not compatible")]
+    ExpireNxConflict,
+    #[error("ERR GT and LT options at the same time are not compatible")]
+    ExpireGtLtConflict,
+    #[error("ERR invalid cursor")]
+    InvalidCursor,
+    /// An argument Redis parses as a C `int` (MOVE's and COPY's database index).
+    #[error("ERR value is out of range, value must between -2147483648 and 2147483647")]
+    IntOutOfRange,
+    #[error("ERR value is out of range, must be positive")]
+    NotPositive,
+    /// A DEBUG subcommand that does not exist or got the wrong number of arguments.
+    #[error("ERR unknown subcommand or wrong number of arguments for '{0}'. Try DEBUG HELP.")]
+    DebugSubcommand(String),
+    /// A command gated by `enable-debug-command`/`enable-module-command`; `command` is
+    /// `DEBUG`/`MODULE`, `option` the directive. Counted as a rejected call.
+    #[error("ERR {command} command not allowed. If the {option} option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")]
+    ProtectedCommand {
+        command: &'static str,
+        option: &'static str,
+    },
+    #[error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")]
+    LfuNotSelected,
+    #[error("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")]
+    LfuSelected,
+    /// DECRBY with -9223372036854775808 (its negation does not fit).
+    #[error("ERR decrement would overflow")]
+    DecrementOverflow,
+    /// SETRANGE with a negative offset.
+    #[error("ERR offset is out of range")]
+    OffsetOutOfRange,
+    #[error("ERR The bit argument must be 1 or 0.")]
+    BitArgument,
+    #[error("ERR BITOP NOT must be called with a single source key.")]
+    BitopNotSingleSource,
+    #[error("ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.")]
+    BitfieldType,
+    #[error("ERR Invalid OVERFLOW type specified")]
+    BitfieldOverflowType,
+    #[error("ERR BITFIELD_RO only supports the GET subcommand")]
+    BitfieldReadOnly,
+    #[error("ERR The specified keys must contain string values")]
+    LcsNotStrings,
+    #[error("ERR If you want both the length and indexes, please just use IDX.")]
+    LcsLenAndIdx,
+    #[error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len")]
+    LcsTooLarge,
     /// A command handler panicked; the server logs the panic and keeps serving.
     #[error("ERR internal error while executing '{0}'")]
     Internal(String),

@@ -16,6 +16,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
 use crate::client::ClientRegistry;
+use crate::command::info::{CommandStatsTable, ErrorStats, Metrics};
 use crate::config::Config;
 use crate::connection;
 use crate::logging::LogHandle;
@@ -29,6 +30,12 @@ pub struct Stats {
     pub net_input_bytes: AtomicU64,
     pub net_output_bytes: AtomicU64,
     pub error_replies: AtomicU64,
+    /// Per command: calls, time, rejected and failed calls, latency (`INFO commandstats`).
+    pub commands: CommandStatsTable,
+    /// Error replies by prefix (`INFO errorstats`).
+    pub errors: ErrorStats,
+    /// Instantaneous throughput, peak memory, expiry counters.
+    pub metrics: Metrics,
 }
 
 impl Stats {
@@ -48,6 +55,9 @@ impl Stats {
         ] {
             counter.store(0, Ordering::Relaxed);
         }
+        self.commands.reset();
+        self.errors.reset();
+        self.metrics.reset();
     }
 }
 
@@ -74,6 +84,12 @@ pub struct Server {
     /// Whether `requirepass` is set: read once per connection instead of taking the config lock.
     auth_required: AtomicBool,
     shutdown: watch::Sender<Option<ShutdownRequest>>,
+    /// Whether the cron's active expiry cycle runs (`DEBUG SET-ACTIVE-EXPIRE`).
+    pub active_expire: AtomicBool,
+    /// The replication id (`INFO replication`; `DEBUG CHANGE-REPL-ID` replaces it).
+    repl_id: Mutex<String>,
+    /// Unix time (s) of the last successful save (`LASTSAVE`); start-up time until one.
+    pub lastsave: AtomicU64,
 }
 
 impl Server {
@@ -92,7 +108,55 @@ impl Server {
             port,
             auth_required: AtomicBool::new(auth_required),
             shutdown: watch::channel(None).0,
+            active_expire: AtomicBool::new(true),
+            repl_id: Mutex::new(random_run_id()),
+            lastsave: AtomicU64::new(unix_ms() / 1000),
         }
+    }
+
+    pub fn repl_id(&self) -> String {
+        self.repl_id
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// `DEBUG CHANGE-REPL-ID`.
+    pub fn change_repl_id(&self) {
+        *self.repl_id.lock().unwrap_or_else(|p| p.into_inner()) = random_run_id();
+    }
+
+    /// One tick of the server cron (`hz` times a second): throughput samples, the active
+    /// expiry cycle (Redis's slow cycle: at most 25% of the tick, plus 2% per
+    /// `active-expire-effort` step above 1), peak memory.
+    pub fn cron_tick(&self, hz: u64) {
+        self.stats.metrics.sample(&self.stats);
+        let (effort, rehash) = {
+            let config = self.config();
+            (
+                u64::from(config.active_expire_effort.clamp(1, 10)) - 1,
+                config.activerehashing,
+            )
+        };
+        let mut store = self.lock_store();
+        if self.active_expire.load(Ordering::Relaxed) {
+            let budget_us = (25 + 2 * effort) * 1_000_000 / hz.max(1) / 100;
+            let started = Instant::now();
+            let now = store.now_ms();
+            store.active_expire_cycle(now, budget_us);
+            let spent = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            self.stats
+                .metrics
+                .expire_cycle_us
+                .fetch_add(spent, Ordering::Relaxed);
+        }
+        if rehash {
+            // Redis's `incrementallyRehash`: 1 ms on a database with a resize in progress.
+            store.active_rehash(1000);
+        }
+        let used = u64::try_from(store.used_memory()).unwrap_or(u64::MAX);
+        drop(store);
+        self.stats.metrics.note_memory(used);
     }
 
     /// The keyspace. Poisoning is ignored: a panicking handler is reported to its client
@@ -204,6 +268,7 @@ pub async fn serve(server: Arc<Server>, listeners: Vec<TcpListener>) {
         tasks.spawn(accept_loop(Arc::clone(&server), listener));
     }
     tasks.spawn(signal_watch(Arc::clone(&server)));
+    tasks.spawn(cron(Arc::clone(&server)));
     let mut shutdown = server.shutdown_requested();
     let _ = shutdown.wait_for(Option::is_some).await;
     tasks.abort_all();
@@ -258,6 +323,24 @@ fn accept(server: &Arc<Server>, stream: TcpStream, addr: SocketAddr) {
     let handle = server.clients.register(addr, local);
     tracing::trace!("Accepted {addr}");
     tokio::spawn(connection::run(Arc::clone(server), stream, handle));
+}
+
+/// The server cron: [`Server::cron_tick`] `hz` times a second. A panic in a tick (a bug
+/// in a lower layer) is logged and the cron goes on.
+async fn cron(server: Arc<Server>) {
+    let mut warned = false;
+    loop {
+        let hz = u64::from(server.config().hz.clamp(1, 500));
+        tokio::time::sleep(Duration::from_micros(1_000_000 / hz)).await;
+        let tick = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| server.cron_tick(hz)));
+        if tick.is_err() {
+            if !warned {
+                tracing::warn!("The server cron panicked; it keeps running");
+                warned = true;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
 }
 
 async fn signal_watch(server: Arc<Server>) {

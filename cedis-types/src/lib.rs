@@ -3,5 +3,21 @@
 //! # Layout
 //!
 //! - [`glob`]: Redis's glob matcher (KEYS, SCAN MATCH, PSUBSCRIBE, CONFIG GET).
+//! - [`value`]: [`Value`], what a key holds, with its Redis type and encoding names.
+//! - [`string`]: [`StringValue`], Redis strings with the `int`/`embstr`/`raw` encodings.
+//! - [`bits`]: bitmap operations on byte strings (SETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD).
+//! - [`number`]: integers and floats parsed and printed exactly as Redis does.
+//! - [`long_double`]: a software x87 `long double` (parse, add, `%.17Lf`) for
+//!   INCRBYFLOAT/HINCRBYFLOAT.
+//! - [`lcs`]: the LCS command's algorithm (string, length, IDX match ranges).
 
+pub mod bits;
 pub mod glob;
+pub mod lcs;
+pub mod long_double;
+pub mod number;
+pub mod string;
+pub mod value;
+
+pub use string::StringValue;
+pub use value::Value;

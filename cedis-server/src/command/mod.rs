@@ -6,16 +6,23 @@
 //! `COMMAND DOCS`, arity checks and `NOAUTH` all come from these entries, so a command's
 //! name is written exactly once.
 
+pub mod bitmap;
 pub mod client;
 pub mod connection;
+pub mod debug;
 pub mod docs;
 pub mod flags;
+pub mod info;
 pub mod introspection;
+pub mod keys;
 pub mod server;
+pub mod string;
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
 use std::sync::{LazyLock, MutexGuard};
+use std::time::Instant;
 
 use bytes::Bytes;
 use cedis_store::Store;
@@ -156,6 +163,11 @@ pub fn table() -> impl Iterator<Item = &'static Command> {
         client::COMMANDS,
         server::COMMANDS,
         introspection::COMMANDS,
+        string::COMMANDS,
+        bitmap::COMMANDS,
+        keys::COMMANDS,
+        info::COMMANDS,
+        debug::COMMANDS,
     ]
     .into_iter()
     .flatten()
@@ -209,6 +221,8 @@ pub struct Ctx<'a> {
     pub client: &'a mut ClientState,
     pub reply: &'a mut Reply,
     store: Option<MutexGuard<'a, Store>>,
+    /// The time of the command being run, read once so a command sees one instant.
+    now_ms: Option<u64>,
 }
 
 impl<'a> Ctx<'a> {
@@ -218,6 +232,7 @@ impl<'a> Ctx<'a> {
             client,
             reply,
             store: None,
+            now_ms: None,
         }
     }
 
@@ -225,6 +240,33 @@ impl<'a> Ctx<'a> {
     pub fn store(&mut self) -> &mut Store {
         let server = self.server;
         self.store.get_or_insert_with(|| server.lock_store())
+    }
+
+    /// The selected database, locked for the rest of this batch.
+    pub fn db(&mut self) -> &mut cedis_store::Keyspace {
+        let index = self.client.db;
+        self.store().db(index)
+    }
+
+    /// The selected database, the command's time and the reply buffer at once, so a handler
+    /// can write a stored value straight into the reply without copying it out first.
+    pub fn db_and_reply(&mut self) -> (&mut cedis_store::Keyspace, u64, &mut Reply) {
+        let now = self.now_ms();
+        let index = self.client.db;
+        let server = self.server;
+        let store = self.store.get_or_insert_with(|| server.lock_store());
+        (store.db(index), now, &mut *self.reply)
+    }
+
+    /// The current command's time (Unix ms): Redis evaluates every deadline a command
+    /// touches against one instant.
+    pub fn now_ms(&mut self) -> u64 {
+        if let Some(now) = self.now_ms {
+            return now;
+        }
+        let now = self.store().now_ms();
+        self.now_ms = Some(now);
+        now
     }
 
     /// Switches the connection's protocol (HELLO, RESET); replies that follow use it.
@@ -241,35 +283,107 @@ impl<'a> Ctx<'a> {
 
 /// Runs one command: resolve, authenticate, execute, and write its reply or error.
 /// A panic inside a handler becomes an error reply; the server keeps running.
+/// Every outcome is counted for `INFO commandstats`/`errorstats`, as Redis counts it: a
+/// command refused before running (arity, NOAUTH, a disabled command) is a rejected call,
+/// one that ran and replied with an error a failed call.
 pub fn dispatch(ctx: &mut Ctx<'_>, argv: &[Bytes]) {
-    let cmd = match resolve(argv) {
+    let cmd = match resolve_name(argv) {
         Ok(cmd) => cmd,
         Err(err) => {
-            ctx.reply.error(&err);
+            reject(ctx, None, &err);
             return;
         }
     };
+    if !cmd.arity_ok(argv.len()) {
+        reject(
+            ctx,
+            Some(cmd),
+            &CommandError::WrongArity(cmd.name.to_string()),
+        );
+        return;
+    }
     if !ctx.client.authenticated && !cmd.flags.contains(Flags::NO_AUTH) {
-        ctx.reply.error(&CommandError::NoAuth);
+        reject(ctx, Some(cmd), &CommandError::NoAuth);
         return;
     }
     ctx.client.note_command(cmd.name);
     let Some(handler) = cmd.handler else {
-        ctx.reply
-            .error(&CommandError::WrongArity(cmd.name.to_string()));
+        reject(
+            ctx,
+            Some(cmd),
+            &CommandError::WrongArity(cmd.name.to_string()),
+        );
         return;
     };
-    run_guarded(ctx, cmd.name, handler, argv);
-    ctx.server.stats.note_command();
+    ctx.now_ms = None;
+    let stats = &ctx.server.stats;
+    // Error replies of earlier commands go to the total now, so that the count read after
+    // the handler is this command's own.
+    let earlier = ctx.reply.take_error_count();
+    stats.error_replies.fetch_add(earlier, Ordering::Relaxed);
+    let start = ctx.reply.len();
+    let started = Instant::now();
+    let failure = run_guarded(ctx, cmd.name, handler, argv);
+    let elapsed = started.elapsed();
+    let errors = ctx.reply.take_error_count();
+    stats.error_replies.fetch_add(errors, Ordering::Relaxed);
+    let cmd_stats = stats.commands.get(cmd.name);
+    match &failure {
+        Some(err @ CommandError::ProtectedCommand { .. }) => {
+            stats.errors.note(&err.to_string());
+            if let Some(cmd_stats) = cmd_stats {
+                cmd_stats.record_rejected();
+            }
+            return;
+        }
+        Some(err) => stats.errors.note(&err.to_string()),
+        None if errors > 0 => {
+            // Written by the handler itself: take the prefix from the reply when it is a
+            // plain error line.
+            let written = &ctx.reply.buffer()[start..];
+            let line = match written.strip_prefix(b"-") {
+                Some(rest) => {
+                    let end = rest.iter().position(|&b| b == b'\r').unwrap_or(rest.len());
+                    String::from_utf8_lossy(&rest[..end]).into_owned()
+                }
+                None => String::new(),
+            };
+            stats.errors.note(&line);
+        }
+        None => {}
+    }
+    if let Some(cmd_stats) = cmd_stats {
+        cmd_stats.record_call(elapsed, errors > 0);
+    }
+    stats.note_command();
+}
+
+/// Replies with an error for a command refused before running, counting it.
+fn reject(ctx: &mut Ctx<'_>, cmd: Option<&Command>, err: &CommandError) {
+    let stats = &ctx.server.stats;
+    if let Some(cmd_stats) = cmd.and_then(|cmd| stats.commands.get(cmd.name)) {
+        cmd_stats.record_rejected();
+    }
+    stats.errors.note(&err.to_string());
+    ctx.reply.error(err);
 }
 
 /// Runs a handler so that a panic inside it (a bug) becomes an error reply and a log line
 /// instead of taking the server down; whatever the handler had written is discarded.
-pub fn run_guarded(ctx: &mut Ctx<'_>, name: &str, handler: Handler, argv: &[Bytes]) {
+/// Returns the error the handler failed with (an internal error for a panic).
+pub fn run_guarded(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    handler: Handler,
+    argv: &[Bytes],
+) -> Option<CommandError> {
     let reply_len = ctx.reply.len();
     match catch_unwind(AssertUnwindSafe(|| handler(ctx, argv))) {
-        Ok(Ok(())) => {}
-        Ok(Err(err)) => ctx.reply.error(&err),
+        Ok(Ok(())) => None,
+        Ok(Err(err)) => {
+            ctx.reply.error(&err);
+            Some(err)
+        }
         Err(panic) => {
             let what = panic
                 .downcast_ref::<&str>()
@@ -278,7 +392,9 @@ pub fn run_guarded(ctx: &mut Ctx<'_>, name: &str, handler: Handler, argv: &[Byte
                 .unwrap_or_default();
             tracing::warn!("Command '{name}' panicked: {what}");
             ctx.reply.truncate(reply_len);
-            ctx.reply.error(&CommandError::Internal(name.to_string()));
+            let err = CommandError::Internal(name.to_string());
+            ctx.reply.error(&err);
+            Some(err)
         }
     }
 }

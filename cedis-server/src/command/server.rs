@@ -92,6 +92,7 @@ fn config_set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
 
 fn config_resetstat(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
     ctx.server.stats.reset();
+    ctx.store().reset_stats();
     ctx.reply.ok();
     Ok(())
 }

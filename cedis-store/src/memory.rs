@@ -1,0 +1,76 @@
+//! What a key costs in bytes: the units of the keyspace's incremental memory accounting.
+//!
+//! `INFO memory`, `MEMORY USAGE` and (later) eviction need the memory a database uses at
+//! any moment. Walking the keyspace to find out would be O(keys) per call, so each
+//! [`Keyspace`](crate::Keyspace) keeps a running total instead: every insert, overwrite,
+//! in-place change, deadline and delete adds or subtracts the cost these functions
+//! compute. The hash tables' own overhead (buckets and entry slots, which grow and shrink
+//! in steps rather than per key) is read from [`Dict::overhead_bytes`] when asked.
+//!
+//! What each side counts, so nothing is counted twice: the table's
+//! [`Dict::overhead_bytes`] covers its bucket arrays, one node per entry (which holds the
+//! key, inline when short, and the [`Entry`] with the value's inline part) and the bytes
+//! of keys too long to be inline. The running total adds what the table cannot see: what
+//! the value owns on the heap, and a fixed allocator overhead per entry node.
+//!
+//! The figures are estimates of what the allocator hands out, in the spirit of Redis's
+//! `zmalloc_size`: exact heap sizes are not observable without `unsafe` or a custom
+//! allocator. What matters, and what the tests check, is that the running total is exactly
+//! the sum of these costs over the live keys, so it returns to its baseline when the keys
+//! are gone.
+//!
+//! [`Dict::overhead_bytes`]: crate::dict::Dict::overhead_bytes
+//!
+//! ```
+//! use cedis_store::memory;
+//! use cedis_types::{StringValue, Value};
+//!
+//! let small = Value::String(StringValue::from_i64(42)); // nothing on the heap
+//! assert_eq!(memory::entry_cost(&small), memory::ENTRY_OVERHEAD);
+//! let big = Value::String(StringValue::from_bytes(&[b'x'; 1000]));
+//! assert!(memory::entry_cost(&big) >= 1000);
+//! ```
+
+use std::mem::size_of;
+
+use cedis_types::Value;
+
+use crate::keyspace::Entry;
+
+/// Per-allocation bookkeeping the table's nominal sizes leave out, for each entry node:
+/// the allocator's chunk header and size-class rounding (glibc: 8 bytes of header, and a
+/// 56-byte node is served from a 64-byte chunk).
+pub const ENTRY_OVERHEAD: usize = 16;
+
+/// The same allocator overhead for a node of the `expires` table (only keys with a TTL
+/// have one).
+pub const EXPIRE_OVERHEAD: usize = 16;
+
+/// The part of a value's [`Value::mem_usage`] that lives outside the table's node: its
+/// inline part (at most `size_of::<Value>()`) is inside the node, counted by the table.
+pub fn value_heap(value: &Value) -> usize {
+    value.mem_usage().saturating_sub(size_of::<Value>())
+}
+
+/// Bytes one key with this value adds to its database's running total.
+pub fn entry_cost(value: &Value) -> usize {
+    value_heap(value) + ENTRY_OVERHEAD
+}
+
+/// Bytes a deadline adds to the running total (only keys with a TTL pay it; the table
+/// counts the deadline's node itself).
+pub fn expire_cost() -> usize {
+    EXPIRE_OVERHEAD
+}
+
+/// Estimated size of one entry node of the main table: the entry, the key's
+/// representation and the chain pointer.
+pub const NODE_ESTIMATE: usize = size_of::<Entry>() + size_of::<Box<[u8]>>() + size_of::<usize>();
+
+/// What `MEMORY USAGE` reports for one key: its value, its key bytes, its node and the
+/// allocator overhead (as Redis adds the key's `sds` and `sizeof(dictEntry)` to the
+/// value). An estimate of the key's share, not a slice of the running total: the table
+/// counts short keys inside their node.
+pub fn key_usage(key_len: usize, value: &Value) -> usize {
+    key_len + value_heap(value) + NODE_ESTIMATE + ENTRY_OVERHEAD
+}

@@ -1,0 +1,64 @@
+//! [`Value`]: what a key holds.
+
+use crate::StringValue;
+
+/// The value of a key. Collections (list, hash, set, zset, stream) join as they are built.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Value {
+    String(StringValue),
+}
+
+impl Value {
+    /// A string value stored as `SET` stores it (see [`StringValue::from_bytes`]: `int`,
+    /// `embstr` or `raw`).
+    ///
+    /// ```
+    /// use cedis_types::Value;
+    /// assert_eq!(Value::string(b"123").encoding(), "int");
+    /// assert_eq!(Value::string(b"abc").encoding(), "embstr");
+    /// ```
+    pub fn string(bytes: &[u8]) -> Value {
+        Value::String(StringValue::from_bytes(bytes))
+    }
+
+    /// The name `TYPE` reports: `string`, `list`, `hash`, `set`, `zset`, `stream`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::String(_) => "string",
+        }
+    }
+
+    /// The name `OBJECT ENCODING` reports (`int`, `embstr`, `raw`, `listpack`, …).
+    pub fn encoding(&self) -> &'static str {
+        match self {
+            Value::String(s) => s.encoding(),
+        }
+    }
+
+    /// Bytes this value occupies (its heap allocations plus the inline part), kept O(1) so
+    /// the keyspace can account memory incrementally.
+    pub fn mem_usage(&self) -> usize {
+        match self {
+            Value::String(s) => s.mem_usage(),
+        }
+    }
+
+    pub fn as_string(&self) -> Option<&StringValue> {
+        match self {
+            Value::String(s) => Some(s),
+        }
+    }
+
+    pub fn as_string_mut(&mut self) -> Option<&mut StringValue> {
+        match self {
+            Value::String(s) => Some(s),
+        }
+    }
+}
+
+impl From<StringValue> for Value {
+    fn from(value: StringValue) -> Value {
+        Value::String(value)
+    }
+}
