@@ -550,9 +550,14 @@ impl Keyspace {
     }
 
     /// Estimated mean remaining TTL of volatile keys (ms), for `INFO keyspace`'s
-    /// `avg_ttl`: a running average fed by the active cycle's samples, 0 until it has run.
+    /// `avg_ttl`: a running average fed by the active cycle's samples, 0 until it has run
+    /// and 0 again once no key has a deadline (as Redis reports it).
     pub fn avg_ttl(&self) -> u64 {
-        self.avg_ttl
+        if self.expires.is_empty() {
+            0
+        } else {
+            self.avg_ttl
+        }
     }
 
     /// Removes a live key with its entry and deadline for MOVE, signalling `Deleted`.
