@@ -494,11 +494,9 @@ fn object_subcommands() {
     for key in [
         "int", "bigint", "negint", "emb", "emb44", "raw", "long", "nokey",
     ] {
-        d.check(&[
-            &["OBJECT", "ENCODING", key],
-            &["OBJECT", "REFCOUNT", key],
-            &["OBJECT", "IDLETIME", key],
-        ]);
+        d.check(&[&["OBJECT", "ENCODING", key], &["OBJECT", "REFCOUNT", key]]);
+        // Idle seconds can tick over between the two servers' replies.
+        d.check_masked(&["OBJECT", "IDLETIME", key], &Mask::SameType);
     }
     d.check(&[
         &["OBJECT", "FREQ", "int"],
@@ -612,35 +610,13 @@ const FAMILY: &[&str] = &[
     "memory",
 ];
 
-/// `COMMAND INFO` entries with the key specifications (element 9) left out, subcommands
-/// sorted. (cedis derives one key specification from the legacy key range; Redis's have
-/// flags and one specification per key argument.)
-fn info_without_key_specs() -> Mask {
-    fn entry(f: Frame) -> Frame {
-        match f {
-            Frame::Array(mut fields) if fields.len() == 10 => {
-                fields[8] = Frame::Null;
-                if let Frame::Array(subs) = std::mem::replace(&mut fields[9], Frame::Null) {
-                    let mut subs: Vec<Frame> = subs.into_iter().map(entry).collect();
-                    subs.sort_by_key(reference::encode);
-                    fields[9] = Frame::Array(subs);
-                }
-                Frame::Array(fields)
-            }
-            other => other,
-        }
-    }
-    Mask::normalize(|f| match f {
-        Frame::Array(entries) => Frame::Array(entries.into_iter().map(entry).collect()),
-        other => other,
-    })
-}
-
 #[test]
 fn command_info_and_docs() {
     let Some(mut d) = diff() else { return };
+    // Key specifications included; only the order of OBJECT's and MEMORY's subcommands
+    // (Redis's hash-table order) and the docs' prose are left out.
     for name in FAMILY {
-        d.check_masked(&["COMMAND", "INFO", name], &info_without_key_specs());
+        d.check_masked(&["COMMAND", "INFO", name], &Mask::command_info());
         d.check_masked(&["COMMAND", "DOCS", name], &Mask::command_docs());
     }
     d.check(&[
@@ -651,4 +627,9 @@ fn command_info_and_docs() {
         &["COMMAND", "GETKEYS", "MEMORY", "USAGE", "k"],
         &["COMMAND", "GETKEYS", "EXPIRE", "k", "10"],
     ]);
+    d.run_both(&["HELLO", "3"]);
+    for name in ["del", "rename", "copy", "object", "memory"] {
+        d.check_masked(&["COMMAND", "INFO", name], &Mask::command_info());
+        d.check_masked(&["COMMAND", "DOCS", name], &Mask::command_docs());
+    }
 }
