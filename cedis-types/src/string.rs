@@ -33,16 +33,86 @@ pub const EMBSTR_MAX_LEN: usize = 44;
 /// integer (as `SET k 123` or `INCR` leave it), `embstr` for short strings written whole,
 /// and `raw` otherwise (longer strings, and any string changed in place by APPEND,
 /// SETRANGE or SETBIT).
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// 24 bytes (so a [`Value`](crate::Value) is too), laid out for the common small values:
+///
+/// | Representation | Encoding | Heap |
+/// |---|---|---|
+/// | `i64` | `int` | none |
+/// | up to [`INLINE_MAX_LEN`] (22) bytes inside the value | `embstr` | none |
+/// | 23..=44 bytes in a `Box<[u8]>` | `embstr` | the bytes |
+/// | a `Box<[u8]>` (written whole: SET of more than 44 bytes, [`from_raw`](Self::from_raw)) | `raw` | the bytes |
+/// | a `Box<Vec<u8>>` (once changed in place: [`raw_mut`](Self::raw_mut), APPEND, SETRANGE) | `raw` | the `Vec` and its capacity |
+///
+/// Equality compares the encoding and the bytes (not the capacity).
+///
+/// ```
+/// use cedis_types::{StringValue, Value};
+/// assert_eq!(std::mem::size_of::<StringValue>(), 24);
+/// assert_eq!(std::mem::size_of::<Value>(), 24);
+/// ```
+#[derive(Clone)]
 pub struct StringValue {
     repr: Repr,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Longest string held inside the [`StringValue`] itself, with no heap allocation (an
+/// `embstr` of up to this many bytes).
+pub const INLINE_MAX_LEN: usize = 22;
+
+// The tag byte leaves the other 23 bytes to the inline variant, and its unused values are
+// a niche, so an enum of a `StringValue` and boxed variants (a future `Value`) stays 24
+// bytes.
+#[derive(Clone)]
 enum Repr {
     Int(i64),
+    /// `embstr` of at most [`INLINE_MAX_LEN`] bytes: `bytes[..len]`.
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE_MAX_LEN],
+    },
+    /// `embstr` of `INLINE_MAX_LEN + 1 ..= EMBSTR_MAX_LEN` bytes.
     Embstr(Box<[u8]>),
-    Raw(Vec<u8>),
+    /// `raw` as written whole (exactly sized, no spare capacity).
+    Raw(Box<[u8]>),
+    /// `raw` once changed in place, with the `Vec`'s spare capacity for further APPENDs.
+    /// Boxed so that the rare growable strings do not make every value 32 bytes.
+    #[allow(clippy::box_collection)]
+    RawVec(Box<Vec<u8>>),
+}
+
+/// A [`StringValue`]'s contents, whatever the representation.
+enum View<'a> {
+    Int(i64),
+    Bytes(&'a [u8]),
+}
+
+impl PartialEq for StringValue {
+    fn eq(&self, other: &StringValue) -> bool {
+        self.encoding() == other.encoding()
+            && match (self.view(), other.view()) {
+                (View::Int(a), View::Int(b)) => a == b,
+                (View::Bytes(a), View::Bytes(b)) => a == b,
+                _ => false,
+            }
+    }
+}
+
+impl Eq for StringValue {}
+
+impl std::fmt::Debug for StringValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.view() {
+            View::Int(n) => write!(f, "Int({n})"),
+            View::Bytes(b) => {
+                let name = match self.encoding() {
+                    "embstr" => "Embstr",
+                    _ => "Raw",
+                };
+                write!(f, "{name}(b\"{}\")", b.escape_ascii())
+            }
+        }
+    }
 }
 
 impl StringValue {
@@ -59,22 +129,24 @@ impl StringValue {
     /// value in place (SETRANGE or SETBIT on a missing key, BITOP's destination, even
     /// `"123"`).
     ///
+    /// The buffer is kept (any spare capacity is given back); the first in-place change
+    /// turns it into a growable `Vec` again.
+    ///
     /// ```
     /// use cedis_types::StringValue;
     /// assert_eq!(StringValue::from_raw(b"123".to_vec()).encoding(), "raw");
     /// ```
     pub fn from_raw(bytes: Vec<u8>) -> StringValue {
         StringValue {
-            repr: Repr::Raw(bytes),
+            repr: Repr::Raw(bytes.into_boxed_slice()),
         }
     }
 
-    /// As [`from_bytes`](Self::from_bytes), taking ownership (no copy for `raw`).
+    /// As [`from_bytes`](Self::from_bytes), taking ownership (`raw` keeps the buffer,
+    /// giving back any spare capacity).
     pub fn from_vec(bytes: Vec<u8>) -> StringValue {
         if bytes.len() > EMBSTR_MAX_LEN {
-            StringValue {
-                repr: Repr::Raw(bytes),
-            }
+            StringValue::from_raw(bytes)
         } else {
             StringValue::from_bytes(&bytes)
         }
@@ -92,10 +164,9 @@ impl StringValue {
     /// assert_eq!(StringValue::from_i64(-120).len(), 4);
     /// ```
     pub fn len(&self) -> usize {
-        match &self.repr {
-            Repr::Int(n) => int_len(*n),
-            Repr::Embstr(b) => b.len(),
-            Repr::Raw(v) => v.len(),
+        match self.view() {
+            View::Int(n) => int_len(n),
+            View::Bytes(b) => b.len(),
         }
     }
 
@@ -105,10 +176,9 @@ impl StringValue {
 
     /// The bytes (formatted for the `int` encoding).
     pub fn to_bytes(&self) -> Cow<'_, [u8]> {
-        match &self.repr {
-            Repr::Int(n) => Cow::Owned(n.to_string().into_bytes()),
-            Repr::Embstr(b) => Cow::Borrowed(b),
-            Repr::Raw(v) => Cow::Borrowed(v),
+        match self.view() {
+            View::Int(n) => Cow::Owned(n.to_string().into_bytes()),
+            View::Bytes(b) => Cow::Borrowed(b),
         }
     }
 
@@ -122,10 +192,9 @@ impl StringValue {
     /// assert_eq!(StringValue::from_bytes(b" 42").as_i64(), None);
     /// ```
     pub fn as_i64(&self) -> Option<i64> {
-        match &self.repr {
-            Repr::Int(n) => Some(*n),
-            Repr::Embstr(b) => number::parse_i64(b),
-            Repr::Raw(v) => number::parse_i64(v),
+        match self.view() {
+            View::Int(n) => Some(n),
+            View::Bytes(b) => number::parse_i64(b),
         }
     }
 
@@ -148,10 +217,9 @@ impl StringValue {
 
     /// The value as Redis's `long double` (INCRBYFLOAT's operand); integers are exact.
     pub fn as_long_double(&self) -> Option<LongDouble> {
-        match &self.repr {
-            Repr::Int(n) => Some(LongDouble::from_i64(*n)),
-            Repr::Embstr(b) => LongDouble::parse(b),
-            Repr::Raw(v) => LongDouble::parse(v),
+        match self.view() {
+            View::Int(n) => Some(LongDouble::from_i64(n)),
+            View::Bytes(b) => LongDouble::parse(b),
         }
     }
 
@@ -199,20 +267,39 @@ impl StringValue {
     /// [`EMBSTR_MAX_LEN`] bytes, else `raw`), as Redis's `createStringObject` does for
     /// computed text such as INCRBYFLOAT's result.
     pub fn from_bytes_no_int(bytes: &[u8]) -> StringValue {
-        let repr = if bytes.len() <= EMBSTR_MAX_LEN {
+        let repr = if bytes.len() <= INLINE_MAX_LEN {
+            let mut inline = [0u8; INLINE_MAX_LEN];
+            inline[..bytes.len()].copy_from_slice(bytes);
+            Repr::Inline {
+                // Fits: INLINE_MAX_LEN < 256.
+                len: bytes.len() as u8,
+                bytes: inline,
+            }
+        } else if bytes.len() <= EMBSTR_MAX_LEN {
             Repr::Embstr(bytes.into())
         } else {
-            Repr::Raw(bytes.to_vec())
+            Repr::Raw(bytes.into())
         };
         StringValue { repr }
+    }
+
+    /// The integer, or the stored bytes.
+    #[inline]
+    fn view(&self) -> View<'_> {
+        match &self.repr {
+            Repr::Int(n) => View::Int(*n),
+            Repr::Inline { len, bytes } => View::Bytes(&bytes[..usize::from(*len)]),
+            Repr::Embstr(b) | Repr::Raw(b) => View::Bytes(b),
+            Repr::RawVec(v) => View::Bytes(v),
+        }
     }
 
     /// The name `OBJECT ENCODING` reports: `int`, `embstr` or `raw`.
     pub fn encoding(&self) -> &'static str {
         match self.repr {
             Repr::Int(_) => "int",
-            Repr::Embstr(_) => "embstr",
-            Repr::Raw(_) => "raw",
+            Repr::Inline { .. } | Repr::Embstr(_) => "embstr",
+            Repr::Raw(_) | Repr::RawVec(_) => "raw",
         }
     }
 
@@ -289,32 +376,40 @@ impl StringValue {
     /// The bytes for in-place changes (SETBIT, BITFIELD writes); the string becomes `raw`
     /// (Redis does so even when SETBIT leaves the bit as it was).
     pub fn raw_mut(&mut self) -> &mut Vec<u8> {
-        if !matches!(self.repr, Repr::Raw(_)) {
-            let bytes = self.to_bytes().into_owned();
-            self.repr = Repr::Raw(bytes);
+        if !matches!(self.repr, Repr::RawVec(_)) {
+            // Boxed bytes become the Vec's buffer as they are (no copy).
+            let bytes = match std::mem::replace(&mut self.repr, Repr::Int(0)) {
+                Repr::Int(n) => n.to_string().into_bytes(),
+                Repr::Inline { len, bytes } => bytes[..usize::from(len)].to_vec(),
+                Repr::Embstr(b) | Repr::Raw(b) => b.into_vec(),
+                Repr::RawVec(v) => *v,
+            };
+            self.repr = Repr::RawVec(Box::new(bytes));
         }
         match &mut self.repr {
-            Repr::Raw(v) => v,
+            Repr::RawVec(v) => v,
             // Just converted above.
-            Repr::Int(_) | Repr::Embstr(_) => unreachable!("converted to raw above"),
+            _ => unreachable!("converted to raw above"),
         }
     }
 
-    /// Bytes occupied, O(1): the inline part plus the heap allocation (the allocated
-    /// capacity for `raw`, which grows geometrically under APPEND as Redis's sds does).
+    /// Bytes occupied, O(1): the inline part plus the heap allocations (nominal sizes:
+    /// the boxed bytes, or for a string changed in place its `Vec` and the `Vec`'s
+    /// capacity, which grows geometrically under APPEND as Redis's sds does).
     ///
     /// ```
     /// use cedis_types::StringValue;
     /// let inline = std::mem::size_of::<StringValue>();
     /// assert_eq!(StringValue::from_i64(5).mem_usage(), inline);
-    /// assert_eq!(StringValue::from_bytes(b"abc").mem_usage(), inline + 3);
+    /// assert_eq!(StringValue::from_bytes(b"abc").mem_usage(), inline);
+    /// assert_eq!(StringValue::from_bytes(&[b'x'; 30]).mem_usage(), inline + 30);
     /// ```
     pub fn mem_usage(&self) -> usize {
         std::mem::size_of::<StringValue>()
             + match &self.repr {
-                Repr::Int(_) => 0,
-                Repr::Embstr(b) => b.len(),
-                Repr::Raw(v) => v.capacity(),
+                Repr::Int(_) | Repr::Inline { .. } => 0,
+                Repr::Embstr(b) | Repr::Raw(b) => b.len(),
+                Repr::RawVec(v) => std::mem::size_of::<Vec<u8>>() + v.capacity(),
             }
     }
 }

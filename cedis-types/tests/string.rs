@@ -201,10 +201,32 @@ fn mem_usage_counts_the_allocation() {
         StringValue::from_bytes(&[b'x'; 44]).mem_usage(),
         inline + 44
     );
-    let mut raw = StringValue::from_raw(Vec::with_capacity(100));
+    // Short strings live inside the value: no heap part.
+    assert_eq!(StringValue::from_bytes(b"").mem_usage(), inline);
+    assert_eq!(StringValue::from_bytes(&[b'x'; 22]).mem_usage(), inline);
+    assert_eq!(
+        StringValue::from_bytes(&[b'x'; 23]).mem_usage(),
+        inline + 23
+    );
+    assert_eq!(
+        StringValue::from_bytes(&[b'x'; 45]).mem_usage(),
+        inline + 45
+    );
+    // Written whole, a raw string keeps exactly its bytes (spare capacity given back).
+    let mut raw = StringValue::from_raw(vec![1; 100]);
     assert_eq!(raw.mem_usage(), inline + 100);
+    assert_eq!(
+        StringValue::from_raw(Vec::with_capacity(100)).mem_usage(),
+        inline
+    );
+    // Changed in place it is a growable Vec: the Vec itself and its capacity count.
     raw.append(&[0; 200]);
-    assert!(raw.mem_usage() >= inline + 200);
+    let vec = std::mem::size_of::<Vec<u8>>();
+    assert!(raw.mem_usage() >= inline + vec + 300);
+    assert_eq!(raw.len(), 300);
+    let mut short = StringValue::from_bytes(b"ab");
+    short.append(b"c");
+    assert!(short.mem_usage() >= inline + vec + 3);
     let value = Value::string(b"abc");
     assert_eq!(
         value.mem_usage(),
@@ -219,4 +241,69 @@ fn value_string_helpers() {
     let v = Value::from(StringValue::from_bytes(b"abc"));
     assert_eq!(v.encoding(), "embstr");
     assert_eq!(v.as_string().map(|s| s.len()), Some(3));
+}
+
+#[test]
+fn values_are_24_bytes() {
+    assert!(std::mem::size_of::<StringValue>() <= 24);
+    assert!(std::mem::size_of::<Value>() <= 24);
+    // Room for the collections to come: boxed variants fit in the same 24 bytes.
+    #[allow(dead_code)]
+    enum FutureValue {
+        String(StringValue),
+        List(Box<[u64; 4]>),
+        Hash(Box<[u64; 8]>),
+    }
+    assert_eq!(std::mem::size_of::<FutureValue>(), 24);
+    assert_eq!(std::mem::size_of::<Option<Value>>(), 24);
+}
+
+#[test]
+fn every_representation_round_trips() {
+    // Lengths around each boundary: inline (22), embstr (44), raw.
+    for len in [0, 1, 21, 22, 23, 43, 44, 45, 100] {
+        let bytes: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+        let expected = if len <= EMBSTR_MAX_LEN {
+            "embstr"
+        } else {
+            "raw"
+        };
+        for value in [
+            StringValue::from_bytes(&bytes),
+            StringValue::from_vec(bytes.clone()),
+            StringValue::from_bytes_no_int(&bytes),
+        ] {
+            assert_eq!(value.encoding(), expected, "len {len}");
+            assert_eq!(&*value.to_bytes(), &bytes[..]);
+            assert_eq!(value.len(), len);
+            assert_eq!(value.clone(), value);
+            let mut changed = value.clone();
+            assert_eq!(changed.raw_mut(), &bytes);
+            assert_eq!(changed.encoding(), "raw");
+            assert_eq!(&*changed.to_bytes(), &bytes[..]);
+            // Raw either way past 44 bytes: equal whatever the representation.
+            assert_eq!(changed == value, expected == "raw");
+            assert_eq!(changed.append(b"!"), len + 1);
+            assert_eq!(&changed.to_bytes()[..len], &bytes[..]);
+            assert_eq!(changed, StringValue::from_raw([&bytes[..], b"!"].concat()));
+        }
+        let raw = StringValue::from_raw(bytes.clone());
+        assert_eq!((raw.encoding(), &*raw.to_bytes()), ("raw", &bytes[..]));
+    }
+    // Numbers held as text parse as before, inline or boxed.
+    assert_eq!(StringValue::from_bytes(b"007").as_i64(), None);
+    assert_eq!(StringValue::from_bytes_no_int(b"42").as_i64(), Some(42));
+    assert_eq!(StringValue::from_raw(b"12".to_vec()).as_i64(), Some(12));
+    assert_eq!(StringValue::from_bytes(b"2.5").as_f64(), Some(2.5));
+    let long = format!("{}.5", "1".repeat(30));
+    assert!(StringValue::from_bytes(long.as_bytes()).as_f64().is_some());
+    assert_eq!(StringValue::from_i64(5), StringValue::from_bytes(b"5"));
+    assert_ne!(
+        StringValue::from_i64(5),
+        StringValue::from_raw(b"5".to_vec())
+    );
+    assert_eq!(
+        format!("{:?}", StringValue::from_bytes(b"a\"b")),
+        "Embstr(b\"a\\\"b\")"
+    );
 }

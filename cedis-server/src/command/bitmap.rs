@@ -11,7 +11,7 @@ use cedis_types::number::parse_i64;
 use cedis_types::{StringValue, Value};
 
 use super::string::{as_string, with_db};
-use super::{Acl, Command, Ctx, Doc, Flags};
+use super::{Acl, Command, Ctx, Doc, Flags, KeySpec, KeySpecFlags as K};
 use crate::args::{int_arg, is_keyword};
 use crate::error::{CommandError, CommandResult};
 
@@ -359,6 +359,9 @@ const BITMAP: Acl = Acl::BITMAP;
 const WRITE_OOM: Flags = Flags::WRITE.union(Flags::DENYOOM);
 const GROUP: &str = "bitmap";
 
+const RO_ACCESS: K = K::RO.union(K::ACCESS);
+const RW_ACCESS_UPDATE: K = K::RW.union(K::ACCESS).union(K::UPDATE);
+
 const fn doc(
     summary: &'static str,
     since: &'static str,
@@ -382,7 +385,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(WRITE_OOM)
     .acl(BITMAP)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(RW_ACCESS_UPDATE, 1)]),
     Command::new(
         "getbit",
         3,
@@ -396,7 +400,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(Flags::READONLY.union(Flags::FAST))
     .acl(BITMAP)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(RO_ACCESS, 1)]),
     Command::new(
         "bitcount",
         -2,
@@ -410,7 +415,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(Flags::READONLY)
     .acl(BITMAP)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(RO_ACCESS, 1)]),
     Command::new(
         "bitpos",
         -3,
@@ -425,7 +431,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(Flags::READONLY)
     .acl(BITMAP)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(RO_ACCESS, 1)]),
     Command::new(
         "bitop",
         -4,
@@ -439,7 +446,11 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(WRITE_OOM)
     .acl(BITMAP)
-    .keys(2, -1, 1),
+    .keys(2, -1, 1)
+    .key_specs(&[
+        KeySpec::single(K::OW.union(K::UPDATE), 2),
+        KeySpec::range(RO_ACCESS, 3, -1, 1),
+    ]),
     Command::new(
         "bitfield",
         -2,
@@ -455,7 +466,11 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(WRITE_OOM)
     .acl(BITMAP)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[
+        KeySpec::single(RW_ACCESS_UPDATE.union(K::VARIABLE_FLAGS), 1)
+            .notes("This command allows both access and modification of the key"),
+    ]),
     Command::new(
         "bitfield_ro",
         -2,
@@ -463,13 +478,14 @@ pub static COMMANDS: &[Command] = &[
             "Reads integer fields of a string (BITFIELD limited to GET).",
             "6.0.0",
             "O(1) for each operation",
-            "key:key [GET encoding_offset=(encoding offset:integer)...]",
+            "key:key [GET+ encoding_offset=(encoding offset:integer)...]",
         ),
         bitfield_ro,
     )
     .flags(Flags::READONLY.union(Flags::FAST))
     .acl(BITMAP)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(RO_ACCESS, 1)]),
 ];
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use cedis_store::keyspace::{lru_clock, LRU_CLOCK_MAX};
 use cedis_store::{Lookup, Ttl};
 use cedis_types::{StringValue, Value};
 
-use super::{Acl, Command, Ctx, Doc, Flags};
+use super::{Acl, Command, Ctx, Doc, DocFlags, Flags};
 use crate::args::parse_i64;
 use crate::error::{printable_line, CommandError, CommandResult};
 
@@ -593,7 +593,8 @@ pub static COMMANDS: &[Command] = &[
             "server",
             "Depends on subcommand.",
             "",
-        ),
+        )
+        .flags(DocFlags::SYSCMD),
         debug,
     )
     .flags(

@@ -13,6 +13,12 @@
 //!   group's name joins its children's names with `_`, as most of Redis's do.
 //! - `@7.0.0` after an item records the version that added it, `!2.8.12` the version that
 //!   deprecated it.
+//! - A key argument's `key_spec_index` is its position among the key arguments (0, 1, …)
+//!   unless `#n` after the type gives it: `key2:key#0` when two key arguments share the
+//!   command's first key specification (LCS).
+//! - `+` after a token marks it `multiple_token`: the token is repeated before each
+//!   repetition of its value (`GET+ encoding_offset=(encoding offset:integer)...` for
+//!   `GET u8 0 GET u8 8`).
 //!
 //! ```
 //! use cedis_server::command::docs::{parse_syntax, ArgKind};
@@ -21,9 +27,44 @@
 //! assert_eq!(args[0].kind, ArgKind::OneOf);
 //! assert!(args[0].optional);
 //! assert_eq!(args[1].token.as_deref(), Some("NOW"));
+//!
+//! let args = parse_syntax("key1:key key2:key#0 [GET+ x ...]").unwrap();
+//! assert_eq!((args[0].key_spec_index, args[1].key_spec_index), (None, Some(0)));
+//! assert!(args[2].multiple_token && args[2].multiple);
 //! ```
 
 use crate::reply::Reply;
+
+/// Command-level documentation flags (`doc_flags` of `COMMAND DOCS`), in Redis's order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct DocFlags(u8);
+
+impl DocFlags {
+    pub const NONE: DocFlags = DocFlags(0);
+    /// The command is deprecated (see [`Doc::deprecated_since`], [`Doc::replaced_by`]).
+    pub const DEPRECATED: DocFlags = DocFlags(1 << 0);
+    /// A system command, not meant for users (DEBUG).
+    pub const SYSCMD: DocFlags = DocFlags(1 << 1);
+
+    const NAMES: [&'static str; 2] = ["deprecated", "syscmd"];
+
+    pub const fn union(self, other: DocFlags) -> DocFlags {
+        DocFlags(self.0 | other.0)
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Names in Redis's order.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Self::NAMES
+            .iter()
+            .enumerate()
+            .filter(move |(bit, _)| self.0 & (1 << bit) != 0)
+            .map(|(_, name)| *name)
+    }
+}
 
 /// Static documentation of one command.
 #[derive(Clone, Copy, Debug)]
@@ -34,6 +75,11 @@ pub struct Doc {
     pub complexity: &'static str,
     /// Arguments after the command (and subcommand) name, in the notation above.
     pub syntax: &'static str,
+    pub doc_flags: DocFlags,
+    /// The version that deprecated the command.
+    pub deprecated_since: Option<&'static str>,
+    /// What to use instead of a deprecated command (Redis's text, in its markdown).
+    pub replaced_by: Option<&'static str>,
 }
 
 impl Doc {
@@ -50,7 +96,25 @@ impl Doc {
             group,
             complexity,
             syntax,
+            doc_flags: DocFlags::NONE,
+            deprecated_since: None,
+            replaced_by: None,
         }
+    }
+
+    pub const fn flags(mut self, doc_flags: DocFlags) -> Doc {
+        self.doc_flags = doc_flags;
+        self
+    }
+
+    pub const fn deprecated_since(mut self, version: &'static str) -> Doc {
+        self.deprecated_since = Some(version);
+        self
+    }
+
+    pub const fn replaced_by(mut self, replacement: &'static str) -> Doc {
+        self.replaced_by = Some(replacement);
+        self
     }
 }
 
@@ -104,8 +168,13 @@ pub struct ArgDoc {
     pub token: Option<String>,
     pub since: Option<String>,
     pub deprecated_since: Option<String>,
+    /// The key specification of a key argument, when given with `#n` (otherwise its
+    /// position among the key arguments).
+    pub key_spec_index: Option<i64>,
     pub optional: bool,
     pub multiple: bool,
+    /// The token is repeated before each repetition of the argument.
+    pub multiple_token: bool,
     pub children: Vec<ArgDoc>,
 }
 
@@ -117,8 +186,10 @@ impl ArgDoc {
             token: None,
             since: None,
             deprecated_since: None,
+            key_spec_index: None,
             optional: false,
             multiple: false,
+            multiple_token: false,
             children: Vec::new(),
         }
     }
@@ -194,6 +265,16 @@ struct Parser<'a> {
     pos: usize,
 }
 
+/// A token word with its annotations: `(token, multiple_token, since, deprecated)`.
+fn token_parts(word: &str) -> Option<(&str, bool, Option<String>, Option<String>)> {
+    let (base, since, deprecated) = split_annotations(word);
+    let (token, multiple_token) = match base.strip_suffix('+') {
+        Some(token) => (token, true),
+        None => (base, false),
+    };
+    is_token(token).then_some((token, multiple_token, since, deprecated))
+}
+
 fn is_token(word: &str) -> bool {
     word.chars().any(|c| c.is_ascii_uppercase())
         && word
@@ -222,8 +303,10 @@ impl<'a> Parser<'a> {
         loop {
             match self.toks.get(self.pos) {
                 None | Some(Tok::Close(_)) | Some(Tok::Bar) => return Ok(items),
-                Some(Tok::Word(word)) if is_token(split_annotations(word).0) => {
-                    let (token, since, deprecated) = split_annotations(word);
+                Some(Tok::Word(word)) if token_parts(word).is_some() => {
+                    let Some((token, multiple_token, since, deprecated)) = token_parts(word) else {
+                        return Err(self.err("not a token"));
+                    };
                     self.pos += 1;
                     let mut values = Vec::new();
                     while self.starts_value() {
@@ -241,6 +324,7 @@ impl<'a> Parser<'a> {
                         _ => ArgDoc::group(ArgKind::Block, values),
                     };
                     arg.token = Some(token.to_string());
+                    arg.multiple_token = multiple_token;
                     self.suffixes(&mut arg);
                     items.push(arg);
                 }
@@ -253,7 +337,7 @@ impl<'a> Parser<'a> {
     fn starts_value(&self) -> bool {
         match self.toks.get(self.pos) {
             Some(Tok::Open(_)) => true,
-            Some(Tok::Word(word)) => !is_token(split_annotations(word).0),
+            Some(Tok::Word(word)) => token_parts(word).is_none(),
             _ => false,
         }
     }
@@ -292,6 +376,13 @@ impl<'a> Parser<'a> {
             }
             Tok::Word(word) => {
                 let (word, since, deprecated) = split_annotations(word);
+                let (word, key_spec_index) = match word.rsplit_once('#') {
+                    Some((word, index)) => {
+                        let index = index.parse().map_err(|_| self.err("bad key spec index"))?;
+                        (word, Some(index))
+                    }
+                    None => (word, None),
+                };
                 let mut arg = match word.split_once(':') {
                     Some((name, suffix)) if ArgKind::from_suffix(suffix).is_some() => ArgDoc::leaf(
                         name.to_string(),
@@ -299,8 +390,12 @@ impl<'a> Parser<'a> {
                     ),
                     _ => ArgDoc::leaf(word.to_string(), ArgKind::String),
                 };
+                if key_spec_index.is_some() && arg.kind != ArgKind::Key {
+                    return Err(self.err("key spec index on a non-key argument"));
+                }
                 arg.since = since;
                 arg.deprecated_since = deprecated;
+                arg.key_spec_index = key_spec_index;
                 arg
             }
             Tok::Open(open) => self.group(open, false)?,
@@ -376,7 +471,8 @@ pub fn parse_syntax(syntax: &str) -> Result<Vec<ArgDoc>, SyntaxError> {
     Ok(args)
 }
 
-/// Writes the argument list as `COMMAND DOCS` shows it. `key_index` numbers key arguments.
+/// Writes the argument list as `COMMAND DOCS` shows it. `key_index` counts the key
+/// arguments written so far: a key argument's `key_spec_index` defaults to it.
 pub fn write_args(reply: &mut Reply, args: &[ArgDoc], key_index: &mut i64) {
     reply.array(args.len());
     for arg in args {
@@ -385,7 +481,7 @@ pub fn write_args(reply: &mut Reply, args: &[ArgDoc], key_index: &mut i64) {
         fields += usize::from(arg.token.is_some());
         fields += usize::from(arg.since.is_some());
         fields += usize::from(arg.deprecated_since.is_some());
-        fields += usize::from(arg.optional || arg.multiple);
+        fields += usize::from(arg.optional || arg.multiple || arg.multiple_token);
         fields += usize::from(!arg.children.is_empty());
         reply.map(fields);
         reply.bulk(b"name");
@@ -394,7 +490,7 @@ pub fn write_args(reply: &mut Reply, args: &[ArgDoc], key_index: &mut i64) {
         reply.bulk(arg.kind.as_str().as_bytes());
         if arg.kind == ArgKind::Key {
             reply.bulk(b"key_spec_index");
-            reply.int(*key_index);
+            reply.int(arg.key_spec_index.unwrap_or(*key_index));
             *key_index += 1;
         }
         if let Some(token) = &arg.token {
@@ -409,12 +505,16 @@ pub fn write_args(reply: &mut Reply, args: &[ArgDoc], key_index: &mut i64) {
             reply.bulk(b"deprecated_since");
             reply.bulk(deprecated.as_bytes());
         }
-        if arg.optional || arg.multiple {
-            let flags: Vec<&str> = [("optional", arg.optional), ("multiple", arg.multiple)]
-                .iter()
-                .filter(|(_, on)| *on)
-                .map(|(name, _)| *name)
-                .collect();
+        if arg.optional || arg.multiple || arg.multiple_token {
+            let flags: Vec<&str> = [
+                ("optional", arg.optional),
+                ("multiple", arg.multiple),
+                ("multiple_token", arg.multiple_token),
+            ]
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(name, _)| *name)
+            .collect();
             reply.bulk(b"flags");
             reply.simple_list(&flags);
         }
@@ -505,5 +605,55 @@ mod tests {
         assert!(parse_syntax("[a").is_err());
         assert!(parse_syntax("a)").is_err());
         assert!(parse_syntax("[]").is_err());
+        assert!(parse_syntax("key:key#x").is_err());
+        assert!(parse_syntax("count:integer#1").is_err());
+    }
+
+    #[test]
+    fn key_spec_indexes_default_to_the_running_count() {
+        let args = parse_syntax("operation destkey:key key:key ...").unwrap();
+        let mut reply = Reply::default();
+        let mut count = 0;
+        write_args(&mut reply, &args, &mut count);
+        assert_eq!(count, 2);
+        let text = String::from_utf8_lossy(reply.buffer()).into_owned();
+        assert!(text.contains(
+            "$7\r\ndestkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n$14\r\nkey_spec_index\r\n:0\r\n"
+        ));
+        assert!(text
+            .contains("$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n$14\r\nkey_spec_index\r\n:1\r\n"));
+        let args = parse_syntax("key1:key key2:key#0 [LEN]").unwrap();
+        assert_eq!(args[0].key_spec_index, None);
+        assert_eq!(args[1].key_spec_index, Some(0));
+        assert_eq!(args[1].name, "key2");
+        let mut reply = Reply::default();
+        write_args(&mut reply, &args, &mut 0);
+        let text = String::from_utf8_lossy(reply.buffer()).into_owned();
+        assert_eq!(
+            text.matches("key_spec_index\r\n:0\r\n").count(),
+            2,
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn multiple_token_flag() {
+        let args =
+            parse_syntax("key:key [GET+ encoding_offset=(encoding offset:integer)...]").unwrap();
+        let get = &args[1];
+        assert_eq!(
+            (get.name.as_str(), get.kind, get.token.as_deref()),
+            ("encoding_offset", ArgKind::Block, Some("GET"))
+        );
+        assert!(get.optional && get.multiple && get.multiple_token);
+        let mut reply = Reply::default();
+        write_args(&mut reply, &args[1..], &mut 0);
+        let text = String::from_utf8_lossy(reply.buffer()).into_owned();
+        assert!(
+            text.contains("$5\r\nflags\r\n*3\r\n+optional\r\n+multiple\r\n+multiple_token\r\n"),
+            "{text}"
+        );
+        // A pure token can be marked too.
+        assert!(parse_syntax("[NOW+]").unwrap()[0].multiple_token);
     }
 }

@@ -3,7 +3,7 @@
 use bytes::Bytes;
 
 use super::docs::{parse_syntax, write_args};
-use super::{lookup, table, Acl, Command, Ctx, Doc, Flags};
+use super::{lookup, table, Acl, BeginSearch, Command, Ctx, Doc, FindKeys, Flags};
 use crate::args::Args;
 use crate::error::{CommandError, CommandResult};
 use crate::reply::Reply;
@@ -52,48 +52,83 @@ fn write_info(reply: &mut Reply, cmd: &Command) {
     }
 }
 
-/// Key specifications derived from the legacy key range (an index search and a range).
+/// The key specifications, as Redis writes them: a set of maps of `notes` (when there are
+/// some), `flags`, `begin_search` and `find_keys`.
 fn write_key_specs(reply: &mut Reply, cmd: &Command) {
-    if cmd.keys.first == 0 {
-        // Like the subcommand list: empty is written as a set under RESP3.
-        reply.set(0);
-        return;
+    // A set under RESP3, as Redis writes it.
+    reply.set(cmd.key_specs.len());
+    for spec in cmd.key_specs {
+        reply.map(3 + usize::from(spec.notes.is_some()));
+        if let Some(notes) = spec.notes {
+            reply.bulk(b"notes");
+            reply.bulk(notes.as_bytes());
+        }
+        reply.bulk(b"flags");
+        reply.simple_list(&spec.flags.names().collect::<Vec<_>>());
+        reply.bulk(b"begin_search");
+        reply.map(2);
+        reply.bulk(b"type");
+        match spec.begin_search {
+            BeginSearch::Index(index) => {
+                reply.bulk(b"index");
+                reply.bulk(b"spec");
+                reply.map(1);
+                reply.bulk(b"index");
+                reply.int(i64::from(index));
+            }
+            BeginSearch::Keyword { keyword, startfrom } => {
+                reply.bulk(b"keyword");
+                reply.bulk(b"spec");
+                reply.map(2);
+                reply.bulk(b"keyword");
+                reply.bulk(keyword.as_bytes());
+                reply.bulk(b"startfrom");
+                reply.int(i64::from(startfrom));
+            }
+        }
+        reply.bulk(b"find_keys");
+        reply.map(2);
+        reply.bulk(b"type");
+        let fields = match spec.find_keys {
+            FindKeys::Range {
+                lastkey,
+                keystep,
+                limit,
+            } => {
+                reply.bulk(b"range");
+                [("lastkey", lastkey), ("keystep", keystep), ("limit", limit)]
+            }
+            FindKeys::Keynum {
+                keynumidx,
+                firstkey,
+                keystep,
+            } => {
+                reply.bulk(b"keynum");
+                [
+                    ("keynumidx", keynumidx),
+                    ("firstkey", firstkey),
+                    ("keystep", keystep),
+                ]
+            }
+        };
+        reply.bulk(b"spec");
+        reply.map(fields.len());
+        for (name, value) in fields {
+            reply.bulk(name.as_bytes());
+            reply.int(i64::from(value));
+        }
     }
-    reply.array(1);
-    reply.map(3);
-    reply.bulk(b"flags");
-    reply.set(0);
-    reply.bulk(b"begin_search");
-    reply.map(2);
-    reply.bulk(b"type");
-    reply.bulk(b"index");
-    reply.bulk(b"spec");
-    reply.map(1);
-    reply.bulk(b"index");
-    reply.int(i64::from(cmd.keys.first));
-    reply.bulk(b"find_keys");
-    reply.map(2);
-    reply.bulk(b"type");
-    reply.bulk(b"range");
-    reply.bulk(b"spec");
-    reply.map(3);
-    reply.bulk(b"lastkey");
-    let last = if cmd.keys.last < 0 {
-        cmd.keys.last
-    } else {
-        cmd.keys.last - cmd.keys.first
-    };
-    reply.int(i64::from(last));
-    reply.bulk(b"keystep");
-    reply.int(i64::from(cmd.keys.step));
-    reply.bulk(b"limit");
-    reply.int(0);
 }
 
 fn write_doc(reply: &mut Reply, cmd: &Command) {
     let doc = &cmd.doc;
     let args = parse_syntax(doc.syntax).unwrap_or_default();
-    let fields = 4 + usize::from(!args.is_empty()) + usize::from(!cmd.subcommands.is_empty());
+    let fields = 4
+        + usize::from(!doc.doc_flags.is_empty())
+        + usize::from(doc.deprecated_since.is_some())
+        + usize::from(doc.replaced_by.is_some())
+        + usize::from(!args.is_empty())
+        + usize::from(!cmd.subcommands.is_empty());
     reply.map(fields);
     for (key, value) in [
         ("summary", doc.summary),
@@ -103,6 +138,19 @@ fn write_doc(reply: &mut Reply, cmd: &Command) {
     ] {
         reply.bulk(key.as_bytes());
         reply.bulk(value.as_bytes());
+    }
+    if !doc.doc_flags.is_empty() {
+        reply.bulk(b"doc_flags");
+        reply.simple_list(&doc.doc_flags.names().collect::<Vec<_>>());
+    }
+    for (key, value) in [
+        ("deprecated_since", doc.deprecated_since),
+        ("replaced_by", doc.replaced_by),
+    ] {
+        if let Some(value) = value {
+            reply.bulk(key.as_bytes());
+            reply.bulk(value.as_bytes());
+        }
     }
     if !args.is_empty() {
         reply.bulk(b"arguments");

@@ -11,7 +11,7 @@ use cedis_store::{Lookup, Ttl};
 use cedis_types::glob::glob_match;
 use cedis_types::Value;
 
-use super::{Acl, Command, Ctx, Doc, Flags};
+use super::{Acl, Command, Ctx, Doc, Flags, KeySpec, KeySpecFlags as K};
 use crate::args::{int_arg, is_keyword, parse_i64};
 use crate::config::MaxmemoryPolicy;
 use crate::error::{printable_line, CommandError, CommandResult};
@@ -770,6 +770,14 @@ const RW_FAST: Flags = Flags::WRITE.union(Flags::FAST);
 const RO_FAST: Flags = Flags::READONLY.union(Flags::FAST);
 const MULTI_SHARD: &[&str] = &["request_policy:multi_shard", "response_policy:agg_sum"];
 
+const RO_ACCESS: K = K::RO.union(K::ACCESS);
+const RW_UPDATE: K = K::RW.union(K::UPDATE);
+const RW_ACCESS_DELETE: K = K::RW.union(K::ACCESS).union(K::DELETE);
+const OW_UPDATE: K = K::OW.union(K::UPDATE);
+const RM_DELETE: K = K::RM.union(K::DELETE);
+/// The key after a subcommand name (OBJECT ENCODING key, MEMORY USAGE key).
+const SUBCOMMAND_KEY: &[KeySpec] = &[KeySpec::single(K::RO, 2)];
+
 const fn doc(summary: &'static str, since: &'static str, syntax: &'static str) -> Doc {
     Doc::new(summary, since, GENERIC, "O(1)", syntax)
 }
@@ -788,7 +796,8 @@ static OBJECT_SUBCOMMANDS: &[Command] = &[
     .flags(Flags::READONLY)
     .acl(Acl::KEYSPACE)
     .tips(&["nondeterministic_output"])
-    .keys(2, 2, 1),
+    .keys(2, 2, 1)
+    .key_specs(SUBCOMMAND_KEY),
     Command::new(
         "object|freq",
         3,
@@ -802,7 +811,8 @@ static OBJECT_SUBCOMMANDS: &[Command] = &[
     .flags(Flags::READONLY)
     .acl(Acl::KEYSPACE)
     .tips(&["nondeterministic_output"])
-    .keys(2, 2, 1),
+    .keys(2, 2, 1)
+    .key_specs(SUBCOMMAND_KEY),
     Command::new(
         "object|help",
         2,
@@ -824,7 +834,8 @@ static OBJECT_SUBCOMMANDS: &[Command] = &[
     .flags(Flags::READONLY)
     .acl(Acl::KEYSPACE)
     .tips(&["nondeterministic_output"])
-    .keys(2, 2, 1),
+    .keys(2, 2, 1)
+    .key_specs(SUBCOMMAND_KEY),
     Command::new(
         "object|refcount",
         3,
@@ -838,7 +849,8 @@ static OBJECT_SUBCOMMANDS: &[Command] = &[
     .flags(Flags::READONLY)
     .acl(Acl::KEYSPACE)
     .tips(&["nondeterministic_output"])
-    .keys(2, 2, 1),
+    .keys(2, 2, 1)
+    .key_specs(SUBCOMMAND_KEY),
 ];
 
 const SERVER: &str = "server";
@@ -916,7 +928,8 @@ static MEMORY_SUBCOMMANDS: &[Command] = &[
         memory_usage,
     )
     .flags(Flags::READONLY)
-    .keys(2, 2, 1),
+    .keys(2, 2, 1)
+    .key_specs(SUBCOMMAND_KEY),
 ];
 
 pub static COMMANDS: &[Command] = &[
@@ -924,80 +937,98 @@ pub static COMMANDS: &[Command] = &[
         .flags(Flags::WRITE)
         .acl(Acl::KEYSPACE)
         .tips(MULTI_SHARD)
-        .keys(1, -1, 1),
+        .keys(1, -1, 1)
+        .key_specs(&[KeySpec::range(RM_DELETE, 1, -1, 1)]),
     Command::new("unlink", -2, Doc::new("Deletes one or more keys, freeing their values in the background.", "4.0.0", GENERIC, "O(1) for each key removed regardless of its size.", "key:key ..."), del)
         .flags(RW_FAST)
         .acl(Acl::KEYSPACE)
         .tips(MULTI_SHARD)
-        .keys(1, -1, 1),
+        .keys(1, -1, 1)
+        .key_specs(&[KeySpec::range(RM_DELETE, 1, -1, 1)]),
     Command::new("exists", -2, Doc::new("Counts how many of the given keys exist.", "1.0.0", GENERIC, "O(N) where N is the number of keys to check.", "key:key ..."), exists)
         .flags(RO_FAST)
         .acl(Acl::KEYSPACE)
         .tips(MULTI_SHARD)
-        .keys(1, -1, 1),
+        .keys(1, -1, 1)
+        .key_specs(&[KeySpec::range(K::RO, 1, -1, 1)]),
     Command::new("touch", -2, Doc::new("Updates the last access time of keys; returns how many exist.", "3.2.1", GENERIC, "O(N) where N is the number of keys that will be touched.", "key:key ..."), touch)
         .flags(RO_FAST)
         .acl(Acl::KEYSPACE)
         .tips(MULTI_SHARD)
-        .keys(1, -1, 1),
+        .keys(1, -1, 1)
+        .key_specs(&[KeySpec::range(K::RO, 1, -1, 1)]),
     Command::new("type", 2, doc("Returns the type of the value stored at a key.", "1.0.0", "key:key"), type_)
         .flags(RO_FAST)
         .acl(Acl::KEYSPACE)
-        .keys(1, 1, 1),
+        .keys(1, 1, 1)
+        .key_specs(&[KeySpec::single(K::RO, 1)]),
     Command::new("expire", -3, doc("Sets a key's time to live in seconds.", "1.0.0", "key:key seconds:integer condition=[NX|XX|GT|LT]@7.0.0"), expire)
         .flags(RW_FAST)
         .acl(Acl::KEYSPACE)
-        .keys(1, 1, 1),
+        .keys(1, 1, 1)
+        .key_specs(&[KeySpec::single(RW_UPDATE, 1)]),
     Command::new("pexpire", -3, doc("Sets a key's time to live in milliseconds.", "2.6.0", "key:key milliseconds:integer condition=[NX|XX|GT|LT]@7.0.0"), pexpire)
         .flags(RW_FAST)
         .acl(Acl::KEYSPACE)
-        .keys(1, 1, 1),
+        .keys(1, 1, 1)
+        .key_specs(&[KeySpec::single(RW_UPDATE, 1)]),
     Command::new("expireat", -3, doc("Sets a key's expiry as a Unix time in seconds.", "1.2.0", "key:key unix-time-seconds:unix-time condition=[NX|XX|GT|LT]@7.0.0"), expireat)
         .flags(RW_FAST)
         .acl(Acl::KEYSPACE)
-        .keys(1, 1, 1),
+        .keys(1, 1, 1)
+        .key_specs(&[KeySpec::single(RW_UPDATE, 1)]),
     Command::new("pexpireat", -3, doc("Sets a key's expiry as a Unix time in milliseconds.", "2.6.0", "key:key unix-time-milliseconds:unix-time condition=[NX|XX|GT|LT]@7.0.0"), pexpireat)
         .flags(RW_FAST)
         .acl(Acl::KEYSPACE)
-        .keys(1, 1, 1),
+        .keys(1, 1, 1)
+        .key_specs(&[KeySpec::single(RW_UPDATE, 1)]),
     Command::new("expiretime", 2, doc("Returns a key's expiry as a Unix time in seconds.", "7.0.0", "key:key"), expiretime)
         .flags(RO_FAST)
         .acl(Acl::KEYSPACE)
-        .keys(1, 1, 1),
+        .keys(1, 1, 1)
+        .key_specs(&[KeySpec::single(RO_ACCESS, 1)]),
     Command::new("pexpiretime", 2, doc("Returns a key's expiry as a Unix time in milliseconds.", "7.0.0", "key:key"), pexpiretime)
         .flags(RO_FAST)
         .acl(Acl::KEYSPACE)
-        .keys(1, 1, 1),
+        .keys(1, 1, 1)
+        .key_specs(&[KeySpec::single(RO_ACCESS, 1)]),
     Command::new("ttl", 2, doc("Returns a key's time to live in seconds.", "1.0.0", "key:key"), ttl)
         .flags(RO_FAST)
         .acl(Acl::KEYSPACE)
         .tips(&["nondeterministic_output"])
-        .keys(1, 1, 1),
+        .keys(1, 1, 1)
+        .key_specs(&[KeySpec::single(RO_ACCESS, 1)]),
     Command::new("pttl", 2, doc("Returns a key's time to live in milliseconds.", "2.6.0", "key:key"), pttl)
         .flags(RO_FAST)
         .acl(Acl::KEYSPACE)
         .tips(&["nondeterministic_output"])
-        .keys(1, 1, 1),
+        .keys(1, 1, 1)
+        .key_specs(&[KeySpec::single(RO_ACCESS, 1)]),
     Command::new("persist", 2, doc("Removes a key's expiry.", "2.2.0", "key:key"), persist)
         .flags(RW_FAST)
         .acl(Acl::KEYSPACE)
-        .keys(1, 1, 1),
+        .keys(1, 1, 1)
+        .key_specs(&[KeySpec::single(RW_UPDATE, 1)]),
     Command::new("rename", 3, doc("Renames a key, overwriting the destination.", "1.0.0", "key:key newkey:key"), rename)
         .flags(Flags::WRITE)
         .acl(Acl::KEYSPACE)
-        .keys(1, 2, 1),
+        .keys(1, 2, 1)
+        .key_specs(&[KeySpec::single(RW_ACCESS_DELETE, 1), KeySpec::single(OW_UPDATE, 2)]),
     Command::new("renamenx", 3, doc("Renames a key only when the new name does not exist.", "1.0.0", "key:key newkey:key"), renamenx)
         .flags(RW_FAST)
         .acl(Acl::KEYSPACE)
-        .keys(1, 2, 1),
+        .keys(1, 2, 1)
+        .key_specs(&[KeySpec::single(RW_ACCESS_DELETE, 1), KeySpec::single(K::OW.union(K::INSERT), 2)]),
     Command::new("copy", -3, Doc::new("Copies the value of a key to another key.", "6.2.0", GENERIC, "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.", "source:key destination:key [DB destination-db:integer] [REPLACE]"), copy)
         .flags(Flags::WRITE.union(Flags::DENYOOM))
         .acl(Acl::KEYSPACE)
-        .keys(1, 2, 1),
+        .keys(1, 2, 1)
+        .key_specs(&[KeySpec::single(RO_ACCESS, 1), KeySpec::single(OW_UPDATE, 2)]),
     Command::new("move", 3, doc("Moves a key to another database.", "1.0.0", "key:key db:integer"), move_)
         .flags(RW_FAST)
         .acl(Acl::KEYSPACE)
-        .keys(1, 1, 1),
+        .keys(1, 1, 1)
+        .key_specs(&[KeySpec::single(K::RW.union(K::ACCESS).union(K::UPDATE), 1)]),
     Command::new("keys", 2, Doc::new("Returns the key names matching a pattern.", "1.0.0", GENERIC, "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.", "pattern:pattern"), keys)
         .flags(Flags::READONLY)
         .acl(Acl::KEYSPACE.union(Acl::DANGEROUS))

@@ -1,7 +1,7 @@
 //! The command table and the dispatcher.
 //!
 //! Every command is data: a [`Command`] entry with its name, arity, flags, ACL categories,
-//! key positions, documentation and handler. Each family file ends with its table
+//! key positions and key specifications, documentation and handler. Each family file ends with its table
 //! (`connection.rs`, `client.rs`, …) and [`table`] joins them. `COMMAND`, `COMMAND INFO`,
 //! `COMMAND DOCS`, arity checks and `NOAUTH` all come from these entries, so a command's
 //! name is written exactly once.
@@ -32,19 +32,237 @@ use crate::error::{unknown_command, CommandError, CommandResult};
 use crate::reply::Reply;
 use crate::server::Server;
 
-pub use docs::Doc;
+pub use docs::{Doc, DocFlags};
 pub use flags::{Acl, Flags};
 
 /// A command handler: parses `argv` (name included at index 0), acts, writes the reply.
 /// An `Err` is written as the error reply by the dispatcher.
 pub type Handler = fn(&mut Ctx<'_>, &[Bytes]) -> CommandResult;
 
-/// Legacy key positions (`COMMAND INFO` first key, last key, step; 0 = no keys).
+/// Legacy key positions (`COMMAND INFO` first key, last key, step; 0 = no keys). An entry's
+/// range is the one Redis derives from its key specs ([`legacy_range`]; a unit test checks).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct KeyRange {
     pub first: i32,
     pub last: i32,
     pub step: i32,
+}
+
+/// Key-specification flags (`COMMAND INFO` key specs, `COMMAND GETKEYSANDFLAGS`), as a bit
+/// set whose bit order is the order Redis prints them in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct KeySpecFlags(u16);
+
+impl KeySpecFlags {
+    pub const NONE: KeySpecFlags = KeySpecFlags(0);
+    /// Read-only: the value is read, not changed.
+    pub const RO: KeySpecFlags = KeySpecFlags(1 << 0);
+    /// Read-write: the value is read and changed.
+    pub const RW: KeySpecFlags = KeySpecFlags(1 << 1);
+    /// Overwrite: the value is replaced without being read.
+    pub const OW: KeySpecFlags = KeySpecFlags(1 << 2);
+    /// Remove: the key is deleted.
+    pub const RM: KeySpecFlags = KeySpecFlags(1 << 3);
+    /// User data is returned (or copied) from the value.
+    pub const ACCESS: KeySpecFlags = KeySpecFlags(1 << 4);
+    pub const UPDATE: KeySpecFlags = KeySpecFlags(1 << 5);
+    pub const INSERT: KeySpecFlags = KeySpecFlags(1 << 6);
+    pub const DELETE: KeySpecFlags = KeySpecFlags(1 << 7);
+    /// The argument is not a key (only its hash slot matters).
+    pub const NOT_KEY: KeySpecFlags = KeySpecFlags(1 << 8);
+    /// The spec may not find every key.
+    pub const INCOMPLETE: KeySpecFlags = KeySpecFlags(1 << 9);
+    /// The real flags depend on the other arguments.
+    pub const VARIABLE_FLAGS: KeySpecFlags = KeySpecFlags(1 << 10);
+
+    const NAMES: [&'static str; 11] = [
+        "RO",
+        "RW",
+        "OW",
+        "RM",
+        "access",
+        "update",
+        "insert",
+        "delete",
+        "not_key",
+        "incomplete",
+        "variable_flags",
+    ];
+
+    pub const fn union(self, other: KeySpecFlags) -> KeySpecFlags {
+        KeySpecFlags(self.0 | other.0)
+    }
+
+    pub const fn contains(self, other: KeySpecFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Names in Redis's order.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Self::NAMES
+            .iter()
+            .enumerate()
+            .filter(move |(bit, _)| self.0 & (1 << bit) != 0)
+            .map(|(_, name)| *name)
+    }
+}
+
+impl std::ops::BitOr for KeySpecFlags {
+    type Output = KeySpecFlags;
+    fn bitor(self, other: KeySpecFlags) -> KeySpecFlags {
+        self.union(other)
+    }
+}
+
+/// Where the search for a key specification's keys begins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BeginSearch {
+    /// At this argument index (the command name is 0).
+    Index(i32),
+    /// After the first argument equal to `keyword` (case-insensitively), searching from
+    /// index `startfrom` (negative: from the end, backwards).
+    Keyword {
+        keyword: &'static str,
+        startfrom: i32,
+    },
+}
+
+/// How a key specification finds its keys from where the search began.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FindKeys {
+    /// Keys up to `lastkey` (relative to the start; negative: counted from the end of the
+    /// arguments, -1 being the last), every `keystep` arguments; `limit` > 1 stops after
+    /// `1/limit` of the remaining arguments (0: no limit).
+    Range {
+        lastkey: i32,
+        keystep: i32,
+        limit: i32,
+    },
+    /// The number of keys is at `keynumidx` (relative to the start), the first key at
+    /// `firstkey` (relative to the start), then every `keystep` arguments.
+    Keynum {
+        keynumidx: i32,
+        firstkey: i32,
+        keystep: i32,
+    },
+}
+
+/// One key specification, as `COMMAND INFO` describes it (Redis 7's key specs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeySpec {
+    pub notes: Option<&'static str>,
+    pub flags: KeySpecFlags,
+    pub begin_search: BeginSearch,
+    pub find_keys: FindKeys,
+}
+
+impl KeySpec {
+    pub const fn new(
+        flags: KeySpecFlags,
+        begin_search: BeginSearch,
+        find_keys: FindKeys,
+    ) -> KeySpec {
+        KeySpec {
+            notes: None,
+            flags,
+            begin_search,
+            find_keys,
+        }
+    }
+
+    /// Keys from argument `index` to `lastkey` (relative to `index`; negative counts from
+    /// the end), every `keystep` arguments.
+    pub const fn range(flags: KeySpecFlags, index: i32, lastkey: i32, keystep: i32) -> KeySpec {
+        KeySpec::new(
+            flags,
+            BeginSearch::Index(index),
+            FindKeys::Range {
+                lastkey,
+                keystep,
+                limit: 0,
+            },
+        )
+    }
+
+    /// The one key at argument `index`.
+    pub const fn single(flags: KeySpecFlags, index: i32) -> KeySpec {
+        KeySpec::range(flags, index, 0, 1)
+    }
+
+    /// Adds Redis's note on the spec (shown first in `COMMAND INFO`).
+    pub const fn notes(mut self, notes: &'static str) -> KeySpec {
+        self.notes = Some(notes);
+        self
+    }
+}
+
+/// The legacy key range Redis derives from key specs (`populateCommandLegacyRangeSpec`):
+/// the index/range specs with step 1 that follow one another, merged; and whether the
+/// command has keys that range cannot describe (`movablekeys`).
+pub fn legacy_range(specs: &[KeySpec]) -> (KeyRange, bool) {
+    let none = KeyRange::default();
+    match specs {
+        [] => return (none, false),
+        [KeySpec {
+            flags,
+            begin_search: BeginSearch::Index(first),
+            find_keys: FindKeys::Range {
+                lastkey, keystep, ..
+            },
+            ..
+        }] => {
+            let last = if *lastkey < 0 {
+                *lastkey
+            } else {
+                first + lastkey
+            };
+            let range = KeyRange {
+                first: *first,
+                last,
+                step: *keystep,
+            };
+            return (range, flags.contains(KeySpecFlags::INCOMPLETE));
+        }
+        _ => {}
+    }
+    let (mut first, mut last, mut prev_last, mut movable) = (i32::MAX, 0i32, 0i32, false);
+    for spec in specs {
+        let (
+            BeginSearch::Index(pos),
+            FindKeys::Range {
+                lastkey, keystep, ..
+            },
+        ) = (spec.begin_search, spec.find_keys)
+        else {
+            movable = true;
+            continue;
+        };
+        if keystep != 1 || (prev_last != 0 && prev_last != pos - 1) {
+            movable = true;
+            continue;
+        }
+        movable |= spec.flags.contains(KeySpecFlags::INCOMPLETE);
+        first = first.min(pos);
+        let abs_last = if lastkey >= 0 { lastkey + pos } else { lastkey };
+        // Redis compares as unsigned, so a negative (from the end) index wins.
+        if abs_last as u32 > last as u32 {
+            last = abs_last;
+        }
+        prev_last = last;
+    }
+    if first == i32::MAX {
+        return (none, true);
+    }
+    let range = KeyRange {
+        first,
+        last,
+        step: 1,
+    };
+    (range, movable)
 }
 
 /// One entry of the command table.
@@ -59,6 +277,9 @@ pub struct Command {
     pub acl: Acl,
     pub tips: &'static [&'static str],
     pub keys: KeyRange,
+    /// Redis 7 key specifications, in Redis's order (`COMMAND INFO` element 9; the
+    /// `key_spec_index` of `COMMAND DOCS` key arguments points into this list).
+    pub key_specs: &'static [KeySpec],
     pub doc: Doc,
     /// `None` for containers such as `CONFIG`, which only dispatch to subcommands.
     pub handler: Option<Handler>,
@@ -79,6 +300,7 @@ impl Command {
                 last: 0,
                 step: 0,
             },
+            key_specs: &[],
             doc,
             handler: Some(handler),
             subcommands: &[],
@@ -102,6 +324,7 @@ impl Command {
                 last: 0,
                 step: 0,
             },
+            key_specs: &[],
             doc,
             handler: None,
             subcommands,
@@ -125,6 +348,11 @@ impl Command {
 
     pub const fn keys(mut self, first: i32, last: i32, step: i32) -> Command {
         self.keys = KeyRange { first, last, step };
+        self
+    }
+
+    pub const fn key_specs(mut self, key_specs: &'static [KeySpec]) -> Command {
+        self.key_specs = key_specs;
         self
     }
 
@@ -408,6 +636,150 @@ mod tests {
         for cmd in table().chain(table().flat_map(|c| c.subcommands.iter())) {
             docs::parse_syntax(cmd.doc.syntax).unwrap_or_else(|e| panic!("{}: {e}", cmd.name));
         }
+    }
+
+    fn all_commands() -> impl Iterator<Item = &'static Command> {
+        table().flat_map(|c| std::iter::once(c).chain(c.subcommands.iter()))
+    }
+
+    /// The legacy range of each entry is the one Redis derives from its key specs, so a
+    /// command with keys has key specs, and `movablekeys` says what the range misses.
+    #[test]
+    fn legacy_ranges_follow_the_key_specs() {
+        for cmd in all_commands() {
+            let (range, movable) = legacy_range(cmd.key_specs);
+            assert_eq!(cmd.keys, range, "{}", cmd.name);
+            assert_eq!(
+                cmd.flags.contains(Flags::MOVABLEKEYS),
+                movable,
+                "movablekeys of {}",
+                cmd.name
+            );
+        }
+    }
+
+    /// Every key argument of `COMMAND DOCS` points at one of the command's key specs.
+    #[test]
+    fn key_arguments_name_existing_key_specs() {
+        fn indexes(args: &[docs::ArgDoc], count: &mut i64, out: &mut Vec<i64>) {
+            for arg in args {
+                if arg.kind == docs::ArgKind::Key {
+                    out.push(arg.key_spec_index.unwrap_or(*count));
+                    *count += 1;
+                }
+                indexes(&arg.children, count, out);
+            }
+        }
+        for cmd in all_commands() {
+            let args = docs::parse_syntax(cmd.doc.syntax).unwrap_or_default();
+            let mut found = Vec::new();
+            indexes(&args, &mut 0, &mut found);
+            let specs = i64::try_from(cmd.key_specs.len()).unwrap_or(i64::MAX);
+            for index in &found {
+                assert!(*index < specs, "{}: key_spec_index {index}", cmd.name);
+            }
+            // ... and every key spec is some argument's.
+            for spec in 0..specs {
+                assert!(
+                    found.contains(&spec),
+                    "{}: key spec {spec} unused",
+                    cmd.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn legacy_range_derivation() {
+        let k = KeySpecFlags::RO;
+        assert_eq!(legacy_range(&[]), (KeyRange::default(), false));
+        let range = |first, last, step| KeyRange { first, last, step };
+        // One spec: taken as it is, lastkey made absolute.
+        assert_eq!(
+            legacy_range(&[KeySpec::range(k, 1, -1, 2)]),
+            (range(1, -1, 2), false)
+        );
+        assert_eq!(
+            legacy_range(&[KeySpec::range(k, 1, 1, 1)]),
+            (range(1, 2, 1), false)
+        );
+        // Consecutive specs merge (RENAME, BITOP).
+        let rename = [KeySpec::single(k, 1), KeySpec::single(k, 2)];
+        assert_eq!(legacy_range(&rename), (range(1, 2, 1), false));
+        let bitop = [KeySpec::single(k, 2), KeySpec::range(k, 3, -1, 1)];
+        assert_eq!(legacy_range(&bitop), (range(2, -1, 1), false));
+        // A keyword or keynum spec, or a gap, makes the keys movable.
+        let keynum = KeySpec::new(
+            k,
+            BeginSearch::Index(2),
+            FindKeys::Keynum {
+                keynumidx: 0,
+                firstkey: 1,
+                keystep: 1,
+            },
+        );
+        assert_eq!(
+            legacy_range(&[KeySpec::single(k, 1), keynum]),
+            (range(1, 1, 1), true)
+        );
+        assert_eq!(
+            legacy_range(&[KeySpec::single(k, 1), KeySpec::single(k, 3)]),
+            (range(1, 1, 1), true)
+        );
+        let keyword = KeySpec::new(
+            k,
+            BeginSearch::Keyword {
+                keyword: "STREAMS",
+                startfrom: 1,
+            },
+            FindKeys::Range {
+                lastkey: -1,
+                keystep: 1,
+                limit: 2,
+            },
+        );
+        assert_eq!(legacy_range(&[keyword]), (KeyRange::default(), true));
+        assert_eq!(
+            legacy_range(&[KeySpec::single(k.union(KeySpecFlags::INCOMPLETE), 1)]),
+            (range(1, 1, 1), true)
+        );
+    }
+
+    #[test]
+    fn key_spec_flags_print_in_redis_order() {
+        let all = [
+            KeySpecFlags::VARIABLE_FLAGS,
+            KeySpecFlags::INCOMPLETE,
+            KeySpecFlags::NOT_KEY,
+            KeySpecFlags::DELETE,
+            KeySpecFlags::INSERT,
+            KeySpecFlags::UPDATE,
+            KeySpecFlags::ACCESS,
+            KeySpecFlags::RM,
+            KeySpecFlags::OW,
+            KeySpecFlags::RW,
+            KeySpecFlags::RO,
+        ]
+        .into_iter()
+        .fold(KeySpecFlags::NONE, |a, b| a | b);
+        assert_eq!(
+            all.names().collect::<Vec<_>>(),
+            [
+                "RO",
+                "RW",
+                "OW",
+                "RM",
+                "access",
+                "update",
+                "insert",
+                "delete",
+                "not_key",
+                "incomplete",
+                "variable_flags"
+            ]
+        );
+        assert!(KeySpecFlags::NONE.is_empty());
+        assert!(all.contains(KeySpecFlags::RW | KeySpecFlags::ACCESS));
     }
 
     #[test]

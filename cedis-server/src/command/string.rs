@@ -9,7 +9,7 @@ use cedis_store::{Keyspace, Ttl};
 use cedis_types::long_double::IncrFloatError;
 use cedis_types::{lcs, StringValue, Value};
 
-use super::{Acl, Command, Ctx, Doc, Flags};
+use super::{Acl, Command, Ctx, Doc, DocFlags, Flags, KeySpec, KeySpecFlags as K};
 use crate::args::{int_arg, is_keyword};
 use crate::error::{CommandError, CommandResult};
 use crate::reply::Reply;
@@ -611,6 +611,11 @@ const WRITE_OOM: Flags = Flags::WRITE.union(Flags::DENYOOM);
 const WRITE_OOM_FAST: Flags = WRITE_OOM.union(Flags::FAST);
 const GROUP: &str = "string";
 
+const RO_ACCESS: K = K::RO.union(K::ACCESS);
+const RW_ACCESS_UPDATE: K = K::RW.union(K::ACCESS).union(K::UPDATE);
+const OW_UPDATE: K = K::OW.union(K::UPDATE);
+const OW_INSERT: K = K::OW.union(K::INSERT);
+
 const fn doc(
     summary: &'static str,
     since: &'static str,
@@ -629,7 +634,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(READ_FAST)
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(RO_ACCESS, 1)]),
     Command::new(
         "set",
         -3,
@@ -646,7 +652,9 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(WRITE_OOM)
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(RW_ACCESS_UPDATE.union(K::VARIABLE_FLAGS), 1)
+        .notes("RW and ACCESS due to the optional `GET` argument")]),
     Command::new(
         "setnx",
         3,
@@ -660,7 +668,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(WRITE_OOM_FAST)
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(OW_INSERT, 1)]),
     Command::new(
         "setex",
         4,
@@ -674,7 +683,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(WRITE_OOM)
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(OW_UPDATE, 1)]),
     Command::new(
         "psetex",
         4,
@@ -688,7 +698,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(WRITE_OOM)
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(OW_UPDATE, 1)]),
     Command::new(
         "getset",
         3,
@@ -697,12 +708,16 @@ pub static COMMANDS: &[Command] = &[
             "1.0.0",
             "O(1)",
             "key:key value",
-        ),
+        )
+        .flags(DocFlags::DEPRECATED)
+        .deprecated_since("6.2.0")
+        .replaced_by("`SET` with the `!GET` argument"),
         getset,
     )
     .flags(WRITE_OOM_FAST)
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(RW_ACCESS_UPDATE, 1)]),
     Command::new(
         "getex",
         -2,
@@ -717,7 +732,9 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(Flags::WRITE.union(Flags::FAST))
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(RW_ACCESS_UPDATE, 1)
+        .notes("RW and UPDATE because it changes the TTL")]),
     Command::new(
         "getdel",
         2,
@@ -731,7 +748,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(Flags::WRITE.union(Flags::FAST))
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(K::RW.union(K::ACCESS).union(K::DELETE), 1)]),
     Command::new(
         "mget",
         -2,
@@ -746,7 +764,8 @@ pub static COMMANDS: &[Command] = &[
     .flags(READ_FAST)
     .acl(STRING)
     .tips(&["request_policy:multi_shard"])
-    .keys(1, -1, 1),
+    .keys(1, -1, 1)
+    .key_specs(&[KeySpec::range(RO_ACCESS, 1, -1, 1)]),
     Command::new(
         "mset",
         -3,
@@ -761,7 +780,8 @@ pub static COMMANDS: &[Command] = &[
     .flags(WRITE_OOM)
     .acl(STRING)
     .tips(&["request_policy:multi_shard", "response_policy:all_succeeded"])
-    .keys(1, -1, 2),
+    .keys(1, -1, 2)
+    .key_specs(&[KeySpec::range(OW_UPDATE, 1, -1, 2)]),
     Command::new(
         "msetnx",
         -3,
@@ -776,7 +796,8 @@ pub static COMMANDS: &[Command] = &[
     .flags(WRITE_OOM)
     .acl(STRING)
     .tips(&["request_policy:multi_shard", "response_policy:agg_min"])
-    .keys(1, -1, 2),
+    .keys(1, -1, 2)
+    .key_specs(&[KeySpec::range(OW_INSERT, 1, -1, 2)]),
     Command::new(
         "append",
         3,
@@ -790,7 +811,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(WRITE_OOM_FAST)
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(K::RW.union(K::INSERT), 1)]),
     Command::new(
         "strlen",
         2,
@@ -804,7 +826,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(READ_FAST)
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(K::RO, 1)]),
     Command::new(
         "incr",
         2,
@@ -818,7 +841,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(WRITE_OOM_FAST)
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(RW_ACCESS_UPDATE, 1)]),
     Command::new(
         "decr",
         2,
@@ -832,7 +856,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(WRITE_OOM_FAST)
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(RW_ACCESS_UPDATE, 1)]),
     Command::new(
         "incrby",
         3,
@@ -846,7 +871,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(WRITE_OOM_FAST)
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(RW_ACCESS_UPDATE, 1)]),
     Command::new(
         "decrby",
         3,
@@ -860,7 +886,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(WRITE_OOM_FAST)
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(RW_ACCESS_UPDATE, 1)]),
     Command::new(
         "incrbyfloat",
         3,
@@ -874,7 +901,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(WRITE_OOM_FAST)
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(RW_ACCESS_UPDATE, 1)]),
     Command::new(
         "getrange",
         4,
@@ -888,7 +916,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(Flags::READONLY)
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(RO_ACCESS, 1)]),
     Command::new(
         "substr",
         4,
@@ -897,12 +926,16 @@ pub static COMMANDS: &[Command] = &[
             "1.0.0",
             "O(N) where N is the length of the substring",
             "key:key start:integer end:integer",
-        ),
+        )
+        .flags(DocFlags::DEPRECATED)
+        .deprecated_since("2.0.0")
+        .replaced_by("`GETRANGE`"),
         getrange,
     )
     .flags(Flags::READONLY)
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(RO_ACCESS, 1)]),
     Command::new(
         "setrange",
         4,
@@ -916,7 +949,8 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(WRITE_OOM)
     .acl(STRING)
-    .keys(1, 1, 1),
+    .keys(1, 1, 1)
+    .key_specs(&[KeySpec::single(K::RW.union(K::UPDATE), 1)]),
     Command::new(
         "lcs",
         -3,
@@ -924,13 +958,14 @@ pub static COMMANDS: &[Command] = &[
             "Finds the longest common subsequence of two keys' string values.",
             "7.0.0",
             "O(N*M) where N and M are the lengths of the strings",
-            "key1:key key2:key [LEN] [IDX] [MINMATCHLEN len:integer] [WITHMATCHLEN]",
+            "key1:key key2:key#0 [LEN] [IDX] [MINMATCHLEN len:integer] [WITHMATCHLEN]",
         ),
         lcs_command,
     )
     .flags(Flags::READONLY)
     .acl(STRING)
-    .keys(1, 2, 1),
+    .keys(1, 2, 1)
+    .key_specs(&[KeySpec::range(RO_ACCESS, 1, 1, 1)]),
 ];
 
 #[cfg(test)]
