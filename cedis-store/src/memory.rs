@@ -37,14 +37,13 @@ use cedis_types::Value;
 
 use crate::keyspace::Entry;
 
-/// Per-allocation bookkeeping the table's nominal sizes leave out, for each entry node:
-/// the allocator's chunk header and size-class rounding (glibc: 8 bytes of header, and a
-/// 56-byte node is served from a 64-byte chunk).
-pub const ENTRY_OVERHEAD: usize = 16;
+/// Per-node bookkeeping beyond what the table counts. The table already counts each node
+/// as the allocator chunk it occupies ([`crate::dict::allocator_chunk`]), so nothing is
+/// added here; the constants stay as the one place to adjust if the layout changes.
+pub const ENTRY_OVERHEAD: usize = 0;
 
-/// The same allocator overhead for a node of the `expires` table (only keys with a TTL
-/// have one).
-pub const EXPIRE_OVERHEAD: usize = 16;
+/// The same for a node of the `expires` table (only keys with a TTL have one).
+pub const EXPIRE_OVERHEAD: usize = 0;
 
 /// The part of a value's [`Value::mem_usage`] that lives outside the table's node: its
 /// inline part (at most `size_of::<Value>()`) is inside the node, counted by the table.
