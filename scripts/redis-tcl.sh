@@ -22,12 +22,13 @@ mkdir -p "$suite/src"
 for tool in redis-cli redis-benchmark redis-check-aof redis-check-rdb; do
   ln -sf "$(command -v $tool)" "$suite/src/$tool"
 done
-ln -sf "$root/target/$profile/cedis" "$suite/src/redis-server"
+# CEDIS_TCL_SERVER=/usr/bin/redis-server runs the same units against real Redis (the baseline).
+ln -sf "${CEDIS_TCL_SERVER:-$root/target/$profile/cedis}" "$suite/src/redis-server"
 cd "$suite"
 status=0
 for unit in "$@"; do
   echo "=== $unit"
-  log="/tmp/cedis-tcl-${unit//\//_}.log"
+  log="/tmp/cedis-tcl-$(basename "${CEDIS_TCL_SERVER:-cedis}")-${unit//\//_}.log"
   ./runtest --single "$unit" --clients 1 --durable --timeout 120 2>&1 \
     | sed 's/\x1b\[[0-9;]*m//g' | tee "$log" | grep -E '^\[(ok|err|exception|skip)\]' || true
   echo "--- $unit: ok=$(grep -c '^\[ok\]' "$log") err=$(grep -c '^\[err\]' "$log") exception=$(grep -c '^\[exception\]' "$log") (log: $log)"
