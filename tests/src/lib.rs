@@ -19,12 +19,14 @@
 //! - `CEDIS_TEST_DECODER=reference`: decode replies with the reference parser only, not
 //!   `cedis_resp::Decoder` (to tell a decoder bug from a server bug).
 
+pub mod both;
 pub mod differential;
 pub mod raw;
 pub mod reference;
 pub mod server;
 pub mod util;
 
+pub use both::Both;
 pub use differential::{blank_docs_prose, Differential, Mask};
 pub use raw::{encode_command, RawConn};
 pub use server::{cedis_binary, target_is_redis, FailedStart, ServerBuilder, Target, TestServer};

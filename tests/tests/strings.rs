@@ -9,57 +9,7 @@
 
 use std::time::Duration;
 
-use cedis_tests::{show, Differential, Mask, RawConn, XorShift64};
-
-/// Side-by-side connections to the server under test and to Redis, for arguments that
-/// need not be UTF-8 (the [`Differential`] API takes `&str`).
-struct Both {
-    /// Keeps both servers running.
-    _servers: Differential,
-    s: RawConn,
-    r: RawConn,
-}
-
-impl Both {
-    fn new() -> Option<Both> {
-        Both::with_args(&[])
-    }
-
-    fn with_args(args: &[&str]) -> Option<Both> {
-        let d = Differential::with_args(args)?;
-        let (s, r) = (d.subject().raw(), d.redis().raw());
-        Some(Both { _servers: d, s, r })
-    }
-
-    /// Sends `cmd` to both; the replies must be the same bytes. Returns Redis's reply.
-    fn check<A: AsRef<[u8]>>(&mut self, cmd: &[A]) -> Vec<u8> {
-        let r = self.r.cmd(cmd);
-        let s = self.s.cmd(cmd);
-        if s != r {
-            let shown: Vec<String> = cmd.iter().map(|a| show(a.as_ref())).collect();
-            panic!(
-                "replies differ for [{}]\n  subject: {}\n  redis:   {}",
-                shown.join(", "),
-                show(&s),
-                show(&r)
-            );
-        }
-        r
-    }
-
-    /// [`Both::check`] for each command.
-    fn all(&mut self, cmds: &[&[&str]]) {
-        for cmd in cmds {
-            self.check(cmd);
-        }
-    }
-
-    /// Sends `cmd` to both without comparing (set-up steps).
-    fn run<A: AsRef<[u8]>>(&mut self, cmd: &[A]) {
-        self.r.cmd(cmd);
-        self.s.cmd(cmd);
-    }
-}
+use cedis_tests::{Both, Differential, Mask, RawConn, XorShift64};
 
 /// Redis's reply for a key of another type, made with LPUSH (cedis has no lists yet).
 const WRONGTYPE: &[u8] = b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
