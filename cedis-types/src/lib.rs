@@ -6,6 +6,8 @@
 //! - [`value`]: [`Value`], what a key holds, with its Redis type and encoding names.
 //! - [`string`]: [`StringValue`], Redis strings with the `int`/`embstr`/`raw` encodings.
 //! - [`bits`]: bitmap operations on byte strings (SETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD).
+//! - [`list`], [`hash`], [`set`], [`zset`]: the collection types, each with a compact
+//!   encoding for small values and the large form past Redis's thresholds.
 //! - [`number`]: integers and floats parsed and printed exactly as Redis does.
 //! - [`long_double`]: a software x87 `long double` (parse, add, `%.17Lf`) for
 //!   INCRBYFLOAT/HINCRBYFLOAT.
@@ -13,11 +15,19 @@
 
 pub mod bits;
 pub mod glob;
+pub mod hash;
 pub mod lcs;
+pub mod list;
 pub mod long_double;
 pub mod number;
+pub mod set;
 pub mod string;
 pub mod value;
+pub mod zset;
 
+pub use hash::Hash;
+pub use list::List;
+pub use set::Set;
 pub use string::StringValue;
 pub use value::Value;
+pub use zset::ZSet;

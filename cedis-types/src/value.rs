@@ -1,6 +1,8 @@
 //! [`Value`]: what a key holds.
 
-use crate::StringValue;
+use std::mem::size_of;
+
+use crate::{Hash, List, Set, StringValue, ZSet};
 
 /// The value of a key. Collections (list, hash, set, zset, stream) join as they are built.
 ///
@@ -15,6 +17,10 @@ use crate::StringValue;
 #[non_exhaustive]
 pub enum Value {
     String(StringValue),
+    List(Box<List>),
+    Hash(Box<Hash>),
+    Set(Box<Set>),
+    ZSet(Box<ZSet>),
 }
 
 impl Value {
@@ -34,6 +40,10 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::String(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -41,6 +51,10 @@ impl Value {
     pub fn encoding(&self) -> &'static str {
         match self {
             Value::String(s) => s.encoding(),
+            Value::List(l) => l.encoding(),
+            Value::Hash(h) => h.encoding(),
+            Value::Set(s) => s.encoding(),
+            Value::ZSet(z) => z.encoding(),
         }
     }
 
@@ -49,18 +63,80 @@ impl Value {
     pub fn mem_usage(&self) -> usize {
         match self {
             Value::String(s) => s.mem_usage(),
+            Value::List(l) => size_of::<Value>() + l.mem_usage(),
+            Value::Hash(h) => size_of::<Value>() + h.mem_usage(),
+            Value::Set(s) => size_of::<Value>() + s.mem_usage(),
+            Value::ZSet(z) => size_of::<Value>() + z.mem_usage(),
         }
     }
 
     pub fn as_string(&self) -> Option<&StringValue> {
         match self {
             Value::String(s) => Some(s),
+            _ => None,
         }
     }
 
     pub fn as_string_mut(&mut self) -> Option<&mut StringValue> {
         match self {
             Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&List> {
+        match self {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    pub fn as_list_mut(&mut self) -> Option<&mut List> {
+        match self {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    pub fn as_hash(&self) -> Option<&Hash> {
+        match self {
+            Value::Hash(h) => Some(h),
+            _ => None,
+        }
+    }
+
+    pub fn as_hash_mut(&mut self) -> Option<&mut Hash> {
+        match self {
+            Value::Hash(h) => Some(h),
+            _ => None,
+        }
+    }
+
+    pub fn as_set(&self) -> Option<&Set> {
+        match self {
+            Value::Set(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_set_mut(&mut self) -> Option<&mut Set> {
+        match self {
+            Value::Set(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_zset(&self) -> Option<&ZSet> {
+        match self {
+            Value::ZSet(z) => Some(z),
+            _ => None,
+        }
+    }
+
+    pub fn as_zset_mut(&mut self) -> Option<&mut ZSet> {
+        match self {
+            Value::ZSet(z) => Some(z),
+            _ => None,
         }
     }
 }

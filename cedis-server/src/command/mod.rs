@@ -12,11 +12,15 @@ pub mod connection;
 pub mod debug;
 pub mod docs;
 pub mod flags;
+pub mod hash;
 pub mod info;
 pub mod introspection;
 pub mod keys;
+pub mod list;
 pub mod server;
+pub mod set;
 pub mod string;
+pub mod zset;
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -396,6 +400,10 @@ pub fn table() -> impl Iterator<Item = &'static Command> {
         keys::COMMANDS,
         info::COMMANDS,
         debug::COMMANDS,
+        list::COMMANDS,
+        hash::COMMANDS,
+        set::COMMANDS,
+        zset::COMMANDS,
     ]
     .into_iter()
     .flatten()
