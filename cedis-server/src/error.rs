@@ -61,6 +61,8 @@ pub enum CommandError {
     StringTooLong,
     #[error("ERR no such key")]
     NoSuchKey,
+    #[error("ERR index out of range")]
+    IndexOutOfRange,
     /// `command` is the lowercase command name: `ERR invalid expire time in 'set' command`.
     #[error("ERR invalid expire time in '{0}' command")]
     InvalidExpireTime(String),

@@ -720,7 +720,6 @@ fn command_docs() {
 }
 
 #[test]
-#[ignore = "needs a list type in cedis (LPUSH)"]
 fn wrong_type() {
     let Some(mut b) = Both::new() else { return };
     b.run(&["LPUSH", "l", "a"]);

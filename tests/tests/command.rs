@@ -599,3 +599,61 @@ fn config_help() {
         b"-ERR wrong number of arguments for 'config' command\r\n",
     );
 }
+
+/// GETKEYS and GETKEYSANDFLAGS walk the key specifications: index and keyword searches,
+/// ranges and key counts, and the per-call flags of `variable_flags` specs.
+#[test]
+fn getkeys_follows_key_specs() {
+    let Some(mut d) = Differential::new() else {
+        return;
+    };
+    d.check(&[
+        &["COMMAND", "GETKEYS", "MSET", "a", "1", "b", "2"],
+        &["COMMAND", "GETKEYS", "BITOP", "AND", "dest", "s1", "s2"],
+        &["COMMAND", "GETKEYS", "COPY", "a", "b", "DB", "1"],
+        &["COMMAND", "GETKEYS", "LMPOP", "2", "a", "b", "LEFT"],
+        &["COMMAND", "GETKEYS", "LMPOP", "3", "a", "b", "LEFT"],
+        &["COMMAND", "GETKEYS", "LMPOP", "0", "a", "LEFT"],
+        &["COMMAND", "GETKEYS", "LMPOP", "x", "a", "LEFT"],
+        &["COMMAND", "GETKEYSANDFLAGS", "SET", "k", "v"],
+        &[
+            "COMMAND",
+            "GETKEYSANDFLAGS",
+            "SET",
+            "k",
+            "v",
+            "EX",
+            "10",
+            "GET",
+        ],
+        &[
+            "COMMAND",
+            "GETKEYSANDFLAGS",
+            "BITFIELD",
+            "k",
+            "GET",
+            "u8",
+            "0",
+        ],
+        &[
+            "COMMAND",
+            "GETKEYSANDFLAGS",
+            "BITFIELD",
+            "k",
+            "INCRBY",
+            "u8",
+            "0",
+            "1",
+        ],
+        &["COMMAND", "GETKEYSANDFLAGS", "RENAME", "a", "b"],
+        &[
+            "COMMAND",
+            "GETKEYSANDFLAGS",
+            "LMOVE",
+            "a",
+            "b",
+            "LEFT",
+            "RIGHT",
+        ],
+    ]);
+}

@@ -1011,7 +1011,6 @@ fn command_getkeys() {
 }
 
 #[test]
-#[ignore = "needs a list type in cedis (LPUSH)"]
 fn wrong_type() {
     let Some(mut b) = Both::new() else { return };
     b.run(&["LPUSH", "l", "a"]);

@@ -371,6 +371,19 @@ const fn doc(
     Doc::new(summary, since, GROUP, complexity, syntax)
 }
 
+/// BITFIELD only reads its key unless it has a SET or INCRBY operation.
+fn bitfield_key_flags(argv: &[Bytes]) -> K {
+    let writes = argv
+        .iter()
+        .skip(2)
+        .any(|arg| arg.eq_ignore_ascii_case(b"set") || arg.eq_ignore_ascii_case(b"incrby"));
+    if writes {
+        RW_ACCESS_UPDATE
+    } else {
+        K::RO.union(K::ACCESS)
+    }
+}
+
 pub static COMMANDS: &[Command] = &[
     Command::new(
         "setbit",
@@ -470,7 +483,8 @@ pub static COMMANDS: &[Command] = &[
     .key_specs(&[
         KeySpec::single(RW_ACCESS_UPDATE.union(K::VARIABLE_FLAGS), 1)
             .notes("This command allows both access and modification of the key"),
-    ]),
+    ])
+    .variable_key_flags(bitfield_key_flags),
     Command::new(
         "bitfield_ro",
         -2,

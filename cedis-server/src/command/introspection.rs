@@ -3,7 +3,7 @@
 use bytes::Bytes;
 
 use super::docs::{parse_syntax, write_args};
-use super::{lookup, table, Acl, BeginSearch, Command, Ctx, Doc, FindKeys, Flags};
+use super::{lookup, table, Acl, BeginSearch, Command, Ctx, Doc, FindKeys, Flags, KeySpecFlags};
 use crate::args::Args;
 use crate::error::{CommandError, CommandResult};
 use crate::reply::Reply;
@@ -243,48 +243,139 @@ fn list(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     Ok(())
 }
 
-/// The key arguments of `argv` according to its command's key range.
-pub fn key_positions(argv: &[Bytes]) -> Result<Vec<usize>, CommandError> {
+/// The key arguments of `argv` (command name at 0) and the flags of the key
+/// specification that found each, walking the command's key specifications as Redis does
+/// (index or keyword search, then a range or a key count). Commands without key
+/// specifications fall back to the legacy first/last/step range.
+pub fn key_positions(argv: &[Bytes]) -> Result<Vec<(usize, KeySpecFlags)>, CommandError> {
     // Redis checks, in order: the command exists, it has keys, the arity fits.
     let cmd = super::resolve_name(argv).map_err(|_| CommandError::InvalidCommandSpecified)?;
-    if cmd.keys.first <= 0 {
+    if cmd.key_specs.is_empty() && cmd.keys.first <= 0 {
         return Err(CommandError::NoKeyArguments);
     }
     if !cmd.arity_ok(argv.len()) {
         return Err(CommandError::InvalidKeyArguments);
     }
     let argc = i64::try_from(argv.len()).unwrap_or(i64::MAX);
-    let first = i64::from(cmd.keys.first);
-    let last = match i64::from(cmd.keys.last) {
-        last if last < 0 => argc + last,
-        last => last,
-    };
-    let step = i64::from(cmd.keys.step.max(1));
-    let mut positions = Vec::new();
-    let mut pos = first;
-    while pos <= last && pos < argc {
-        positions.push(usize::try_from(pos).map_err(|_| CommandError::InvalidKeyArguments)?);
-        pos += step;
+    let mut keys = Vec::new();
+    if cmd.key_specs.is_empty() {
+        let last = match i64::from(cmd.keys.last) {
+            last if last < 0 => argc + last,
+            last => last,
+        };
+        let step = i64::from(cmd.keys.step.max(1));
+        let mut pos = i64::from(cmd.keys.first);
+        while pos <= last && pos < argc {
+            keys.push((to_index(pos)?, KeySpecFlags::NONE));
+            pos += step;
+        }
+        return Ok(keys);
     }
-    Ok(positions)
+    for spec in cmd.key_specs {
+        let Some(start) = search_start(argv, spec.begin_search) else {
+            continue;
+        };
+        let (first, last, step) = match spec.find_keys {
+            FindKeys::Range {
+                lastkey,
+                keystep,
+                limit,
+            } => {
+                let last = if lastkey >= 0 {
+                    start + i64::from(lastkey)
+                } else if limit <= 1 {
+                    argc + i64::from(lastkey)
+                } else {
+                    start + (argc - 1 - start) / i64::from(limit)
+                };
+                (start, last, i64::from(keystep.max(1)))
+            }
+            FindKeys::Keynum {
+                keynumidx,
+                firstkey,
+                keystep,
+            } => {
+                let count = usize::try_from(start + i64::from(keynumidx))
+                    .ok()
+                    .and_then(|i| argv.get(i))
+                    .and_then(|n| crate::args::parse_i64(n))
+                    .filter(|&n| n >= 0)
+                    .ok_or_else(invalid_arguments)?;
+                let step = i64::from(keystep.max(1));
+                let first = start + i64::from(firstkey);
+                (first, first + (count - 1) * step, step)
+            }
+        };
+        if last >= argc {
+            return Err(invalid_arguments());
+        }
+        let flags = match cmd.variable_key_flags {
+            Some(actual) if spec.flags.contains(KeySpecFlags::VARIABLE_FLAGS) => actual(argv),
+            _ => spec.flags,
+        };
+        let mut pos = first;
+        while pos <= last {
+            keys.push((to_index(pos)?, flags));
+            pos += step;
+        }
+    }
+    if keys.is_empty() {
+        return Err(invalid_arguments());
+    }
+    Ok(keys)
+}
+
+/// Where a key specification's search begins, if it finds a start at all.
+fn search_start(argv: &[Bytes], begin: BeginSearch) -> Option<i64> {
+    let argc = i64::try_from(argv.len()).ok()?;
+    match begin {
+        BeginSearch::Index(index) => {
+            let index = i64::from(index);
+            (index < argc).then_some(index)
+        }
+        BeginSearch::Keyword { keyword, startfrom } => {
+            let matches = |i: i64| {
+                usize::try_from(i)
+                    .ok()
+                    .and_then(|i| argv.get(i))
+                    .is_some_and(|arg| arg.eq_ignore_ascii_case(keyword.as_bytes()))
+            };
+            let found = if startfrom >= 0 {
+                (i64::from(startfrom)..argc).find(|&i| matches(i))
+            } else {
+                (1..=argc + i64::from(startfrom))
+                    .rev()
+                    .find(|&i| matches(i))
+            };
+            found.map(|i| i + 1)
+        }
+    }
+}
+
+fn to_index(pos: i64) -> Result<usize, CommandError> {
+    usize::try_from(pos).map_err(|_| invalid_arguments())
+}
+
+fn invalid_arguments() -> CommandError {
+    CommandError::Line("ERR Invalid arguments specified for command".to_string())
 }
 
 fn getkeys(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
-    let positions = key_positions(&argv[2..])?;
-    ctx.reply.array(positions.len());
-    for pos in positions {
+    let keys = key_positions(&argv[2..])?;
+    ctx.reply.array(keys.len());
+    for (pos, _) in keys {
         ctx.reply.bulk(&argv[2 + pos]);
     }
     Ok(())
 }
 
 fn getkeysandflags(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
-    let positions = key_positions(&argv[2..])?;
-    ctx.reply.array(positions.len());
-    for pos in positions {
+    let keys = key_positions(&argv[2..])?;
+    ctx.reply.array(keys.len());
+    for (pos, flags) in keys {
         ctx.reply.array(2);
         ctx.reply.bulk(&argv[2 + pos]);
-        ctx.reply.set(0);
+        ctx.reply.simple_list(&flags.names().collect::<Vec<_>>());
     }
     Ok(())
 }

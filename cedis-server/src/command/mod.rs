@@ -288,6 +288,10 @@ pub struct Command {
     /// `None` for containers such as `CONFIG`, which only dispatch to subcommands.
     pub handler: Option<Handler>,
     pub subcommands: &'static [Command],
+    /// For key specifications flagged `variable_flags`: the flags a given call really has
+    /// (SET without GET only overwrites; BITFIELD with only GETs only reads), as
+    /// `COMMAND GETKEYSANDFLAGS` reports them.
+    pub variable_key_flags: Option<fn(&[Bytes]) -> KeySpecFlags>,
 }
 
 impl Command {
@@ -308,6 +312,7 @@ impl Command {
             doc,
             handler: Some(handler),
             subcommands: &[],
+            variable_key_flags: None,
         }
     }
 
@@ -332,6 +337,7 @@ impl Command {
             doc,
             handler: None,
             subcommands,
+            variable_key_flags: None,
         }
     }
 
@@ -357,6 +363,11 @@ impl Command {
 
     pub const fn key_specs(mut self, key_specs: &'static [KeySpec]) -> Command {
         self.key_specs = key_specs;
+        self
+    }
+
+    pub const fn variable_key_flags(mut self, flags: fn(&[Bytes]) -> KeySpecFlags) -> Command {
+        self.variable_key_flags = Some(flags);
         self
     }
 

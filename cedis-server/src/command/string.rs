@@ -23,6 +23,19 @@ pub(crate) fn with_db<R>(
     f(db, now, reply)
 }
 
+/// SET only overwrites its key unless `GET` asks for the old value too.
+fn set_key_flags(argv: &[Bytes]) -> K {
+    if argv
+        .iter()
+        .skip(3)
+        .any(|arg| arg.eq_ignore_ascii_case(b"get"))
+    {
+        RW_ACCESS_UPDATE
+    } else {
+        K::OW.union(K::UPDATE)
+    }
+}
+
 /// The string a key holds: `Ok(None)` when missing, WRONGTYPE for another type.
 pub(crate) fn as_string(value: Option<&Value>) -> Result<Option<&StringValue>, CommandError> {
     match value {
@@ -654,7 +667,8 @@ pub static COMMANDS: &[Command] = &[
     .acl(STRING)
     .keys(1, 1, 1)
     .key_specs(&[KeySpec::single(RW_ACCESS_UPDATE.union(K::VARIABLE_FLAGS), 1)
-        .notes("RW and ACCESS due to the optional `GET` argument")]),
+        .notes("RW and ACCESS due to the optional `GET` argument")])
+    .variable_key_flags(set_key_flags),
     Command::new(
         "setnx",
         3,
