@@ -16,6 +16,7 @@
 pub mod bits;
 pub mod glob;
 pub mod hash;
+pub mod intset;
 pub mod lcs;
 pub mod list;
 pub mod long_double;
