@@ -22,6 +22,7 @@ pub mod list;
 pub mod long_double;
 pub mod number;
 pub mod set;
+pub mod skiplist;
 pub mod string;
 pub mod value;
 pub mod zset;

@@ -304,33 +304,40 @@ impl<'a> Parser<'a> {
             match self.toks.get(self.pos) {
                 None | Some(Tok::Close(_)) | Some(Tok::Bar) => return Ok(items),
                 Some(Tok::Word(word)) if token_parts(word).is_some() => {
-                    let Some((token, multiple_token, since, deprecated)) = token_parts(word) else {
-                        return Err(self.err("not a token"));
-                    };
-                    self.pos += 1;
-                    let mut values = Vec::new();
-                    while self.starts_value() {
-                        values.push(self.item()?);
-                    }
-                    let mut arg = match values.len() {
-                        0 => {
-                            let mut arg =
-                                ArgDoc::leaf(token.to_ascii_lowercase(), ArgKind::PureToken);
-                            arg.since = since;
-                            arg.deprecated_since = deprecated;
-                            arg
-                        }
-                        1 => values.remove(0),
-                        _ => ArgDoc::group(ArgKind::Block, values),
-                    };
-                    arg.token = Some(token.to_string());
-                    arg.multiple_token = multiple_token;
-                    self.suffixes(&mut arg);
-                    items.push(arg);
+                    items.push(self.sequence_of_one()?);
                 }
                 Some(_) => items.push(self.item()?),
             }
         }
+    }
+
+    /// One token and the values it introduces (a pure token when there are none).
+    fn sequence_of_one(&mut self) -> Result<ArgDoc, SyntaxError> {
+        let Some(Tok::Word(word)) = self.toks.get(self.pos).cloned() else {
+            return Err(self.err("not a token"));
+        };
+        let Some((token, multiple_token, since, deprecated)) = token_parts(word) else {
+            return Err(self.err("not a token"));
+        };
+        self.pos += 1;
+        let mut values = Vec::new();
+        while self.starts_value() {
+            values.push(self.item()?);
+        }
+        let mut arg = match values.len() {
+            0 => {
+                let mut arg = ArgDoc::leaf(token.to_ascii_lowercase(), ArgKind::PureToken);
+                arg.since = since;
+                arg.deprecated_since = deprecated;
+                arg
+            }
+            1 => values.remove(0),
+            _ => ArgDoc::group(ArgKind::Block, values),
+        };
+        arg.token = Some(token.to_string());
+        arg.multiple_token = multiple_token;
+        self.suffixes(&mut arg);
+        Ok(arg)
     }
 
     /// Whether the next symbol begins a value a token can introduce.
@@ -368,6 +375,10 @@ impl<'a> Parser<'a> {
                         let open = *open;
                         self.pos += 1;
                         self.group(open, true)?
+                    }
+                    // `name= TOKEN`: a pure token with its own name (ZADD's `change= CH`).
+                    Some(Tok::Word(next)) if token_parts(next).is_some() => {
+                        self.sequence_of_one()?
                     }
                     _ => self.item()?,
                 };
@@ -598,6 +609,17 @@ mod tests {
         assert_eq!(args[0].kind, ArgKind::Block);
         assert!(args[0].multiple);
         assert_eq!(args[0].children[0].name, "parameter");
+    }
+
+    #[test]
+    fn a_named_pure_token() {
+        let args = parse_syntax("[change= CH@3.0.2] [INCR]").unwrap();
+        assert_eq!(args[0].name, "change");
+        assert_eq!(args[0].kind, ArgKind::PureToken);
+        assert_eq!(args[0].token.as_deref(), Some("CH"));
+        assert_eq!(args[0].since.as_deref(), Some("3.0.2"));
+        assert!(args[0].optional);
+        assert_eq!(args[1].name, "incr");
     }
 
     #[test]
