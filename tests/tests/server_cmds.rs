@@ -692,3 +692,66 @@ fn debug_reload_is_reported() {
         assert!(reply.starts_with(b"-ERR "), "{}", show(&reply));
     }
 }
+
+/// DEBUG DIGEST / DIGEST-VALUE: equal contents give equal digests (what Redis's test suite
+/// checks after COPY), missing keys and an empty dataset give zeros. The digest values are
+/// cedis's own, so the properties are checked on each server rather than compared.
+#[test]
+fn debug_digests() {
+    let server = TestServer::with_args(&["--enable-debug-command", "yes"]);
+    let mut c = server.client();
+    let zeros = "0".repeat(40);
+    let digest = |c: &mut redis::Connection| -> String {
+        redis::cmd("DEBUG").arg("DIGEST").query(c).unwrap()
+    };
+    let values = |c: &mut redis::Connection, keys: &[&str]| -> Vec<String> {
+        redis::cmd("DEBUG")
+            .arg("DIGEST-VALUE")
+            .arg(keys)
+            .query(c)
+            .unwrap()
+    };
+    assert_eq!(digest(&mut c), zeros);
+    let _: () = redis::cmd("SET").arg("s").arg("v").query(&mut c).unwrap();
+    let _: () = redis::cmd("RPUSH")
+        .arg("l")
+        .arg(&["a", "b", "c"])
+        .query(&mut c)
+        .unwrap();
+    let _: () = redis::cmd("SADD")
+        .arg("set")
+        .arg(&["1", "2", "x"])
+        .query(&mut c)
+        .unwrap();
+    let _: () = redis::cmd("HSET")
+        .arg("h")
+        .arg(&["f", "1", "g", "2"])
+        .query(&mut c)
+        .unwrap();
+    let _: () = redis::cmd("ZADD")
+        .arg("z")
+        .arg(&["1", "a", "2", "b"])
+        .query(&mut c)
+        .unwrap();
+    let before = digest(&mut c);
+    assert_ne!(before, zeros);
+    for key in ["s", "l", "set", "h", "z"] {
+        let copy = format!("{key}-copy");
+        let _: i64 = redis::cmd("COPY")
+            .arg(key)
+            .arg(&copy)
+            .query(&mut c)
+            .unwrap();
+        let got = values(&mut c, &[key, &copy, "missing"]);
+        assert_eq!(got[0], got[1], "{key}");
+        assert_ne!(got[0], zeros, "{key}");
+        assert_eq!(got[2], zeros);
+    }
+    assert_ne!(values(&mut c, &["l"])[0], values(&mut c, &["set"])[0]);
+    assert_ne!(digest(&mut c), before);
+    let none: Vec<String> = redis::cmd("DEBUG")
+        .arg("DIGEST-VALUE")
+        .query(&mut c)
+        .unwrap();
+    assert!(none.is_empty());
+}
