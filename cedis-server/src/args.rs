@@ -79,6 +79,60 @@ impl<'a> Args<'a> {
     }
 }
 
+/// The `[MATCH pattern] [COUNT count]` options of HSCAN, SSCAN and ZSCAN, parsed as Redis
+/// parses them: options in any order, each with its value, a COUNT below 1 is a syntax
+/// error, and a `*` pattern is dropped because it matches everything.
+///
+/// ```
+/// use bytes::Bytes;
+/// use cedis_server::args::ScanOptions;
+/// let argv: Vec<Bytes> = ["sscan", "k", "0", "COUNT", "5", "MATCH", "a*"]
+///     .iter().map(|s| Bytes::from(*s)).collect();
+/// let options = ScanOptions::parse(&argv, 3).unwrap();
+/// assert_eq!(options.count, 5);
+/// assert_eq!(options.pattern, Some(&b"a*"[..]));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScanOptions<'a> {
+    pub count: usize,
+    pub pattern: Option<&'a [u8]>,
+}
+
+impl<'a> ScanOptions<'a> {
+    pub fn parse(argv: &'a [Bytes], start: usize) -> Result<ScanOptions<'a>, CommandError> {
+        let mut options = ScanOptions {
+            count: 10,
+            pattern: None,
+        };
+        let mut args = Args::new(argv, start);
+        while let Some(option) = args.peek() {
+            if args.remaining() < 2 {
+                return Err(CommandError::Syntax);
+            }
+            args.next_bytes()?;
+            if is_keyword(option, "count") {
+                let n = args.next_i64()?;
+                if n < 1 {
+                    return Err(CommandError::Syntax);
+                }
+                options.count = usize::try_from(n).unwrap_or(usize::MAX);
+            } else if is_keyword(option, "match") {
+                options.pattern = Some(&args.next_bytes()?[..]);
+            } else {
+                return Err(CommandError::Syntax);
+            }
+        }
+        options.pattern = options.pattern.filter(|p| *p != b"*");
+        Ok(options)
+    }
+
+    /// Whether `member` passes the MATCH filter.
+    pub fn matches(&self, member: &[u8]) -> bool {
+        self.pattern
+            .is_none_or(|p| cedis_types::glob::glob_match(p, member, false))
+    }
+}
+
 /// Case-insensitive comparison of an argument with a keyword.
 pub fn is_keyword(arg: &[u8], keyword: &str) -> bool {
     arg.eq_ignore_ascii_case(keyword.as_bytes())

@@ -5,7 +5,6 @@
 //! are parsed before the key is looked up, and which after). An emptied hash is deleted.
 
 use bytes::Bytes;
-use cedis_types::glob::glob_match;
 use cedis_types::hash::Limits;
 use cedis_types::long_double::LongDouble;
 use cedis_types::{Hash, Value};
@@ -13,6 +12,7 @@ use cedis_types::{Hash, Value};
 use super::keys::parse_cursor;
 use super::string::with_db;
 use super::{Acl, Command, Ctx, Doc, DocFlags, Flags, KeySpec, KeySpecFlags as K};
+use crate::args::ScanOptions;
 use crate::args::{int_arg, is_keyword};
 use crate::error::{CommandError, CommandResult};
 use cedis_store::Ttl;
@@ -350,29 +350,11 @@ fn hscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
             reply.array(0);
             return Ok(());
         };
-        let mut count = 10usize;
-        let mut pattern: Option<&[u8]> = None;
-        let mut i = 3;
-        while i < argv.len() {
-            let has_value = i + 1 < argv.len();
-            if is_keyword(&argv[i], "count") && has_value {
-                let n = int_arg(&argv[i + 1])?;
-                if n < 1 {
-                    return Err(CommandError::Syntax);
-                }
-                count = usize::try_from(n).unwrap_or(usize::MAX);
-            } else if is_keyword(&argv[i], "match") && has_value {
-                pattern = Some(&argv[i + 1]);
-            } else {
-                return Err(CommandError::Syntax);
-            }
-            i += 2;
-        }
-        let pattern = pattern.filter(|p| *p != b"*");
-        let (pairs, next) = hash.scan(cursor, count);
+        let options = ScanOptions::parse(argv, 3)?;
+        let (pairs, next) = hash.scan(cursor, options.count);
         let pairs: Vec<_> = pairs
             .into_iter()
-            .filter(|(f, _)| pattern.is_none_or(|p| glob_match(p, f, false)))
+            .filter(|(f, _)| options.matches(f))
             .collect();
         reply.array(2);
         reply.bulk(next.to_string().as_bytes());

@@ -7,11 +7,11 @@ use std::collections::HashSet;
 
 use bytes::Bytes;
 use cedis_store::{Keyspace, Ttl};
-use cedis_types::glob::glob_match;
 use cedis_types::{Set, Value};
 
 use super::keys::parse_cursor;
 use super::{Acl, Command, Ctx, Doc, Flags, KeySpec, KeySpecFlags as K};
+use crate::args::ScanOptions;
 use crate::args::{int_arg, is_keyword};
 use crate::error::{CommandError, CommandResult};
 
@@ -439,27 +439,10 @@ fn sscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         reply.array(0);
         return Ok(());
     };
-    let mut count = 10usize;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while i < argv.len() {
-        let has_value = i + 1 < argv.len();
-        if is_keyword(&argv[i], "count") && has_value {
-            let n = int_arg(&argv[i + 1])?;
-            if n < 1 {
-                return Err(CommandError::Syntax);
-            }
-            count = usize::try_from(n).unwrap_or(usize::MAX);
-        } else if is_keyword(&argv[i], "match") && has_value {
-            pattern = Some(&argv[i + 1]);
-        } else {
-            return Err(CommandError::Syntax);
-        }
-        i += 2;
-    }
+    let options = ScanOptions::parse(argv, 3)?;
     let mut found: Vec<Vec<u8>> = Vec::new();
-    let next = set.scan(cursor, count, |m| {
-        if pattern.is_none_or(|p| p == b"*" || glob_match(p, m, false)) {
+    let next = set.scan(cursor, options.count, |m| {
+        if options.matches(m) {
             found.push(m.to_vec());
         }
     });

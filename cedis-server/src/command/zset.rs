@@ -15,6 +15,7 @@ use super::string::with_db;
 use super::{
     Acl, BeginSearch, Command, Ctx, Doc, DocFlags, FindKeys, Flags, KeySpec, KeySpecFlags as K,
 };
+use crate::args::ScanOptions;
 use crate::args::{int_arg, is_keyword, parse_f64};
 use crate::error::{CommandError, CommandResult};
 use crate::reply::Reply;
@@ -1248,26 +1249,10 @@ fn zscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
             reply.array(0);
             return Ok(());
         };
-        let mut pattern: Option<&[u8]> = None;
-        let mut i = 3;
-        while i < argv.len() {
-            let has_value = i + 1 < argv.len();
-            if is_keyword(&argv[i], "count") && has_value {
-                if int_arg(&argv[i + 1])? < 1 {
-                    return Err(CommandError::Syntax);
-                }
-            } else if is_keyword(&argv[i], "match") && has_value {
-                pattern = Some(&argv[i + 1]);
-            } else {
-                return Err(CommandError::Syntax);
-            }
-            i += 2;
-        }
+        let options = ScanOptions::parse(argv, 3)?;
         let found: Vec<(f64, &[u8])> = z
             .iter_from(0, false)
-            .filter(|(_, m)| {
-                pattern.is_none_or(|p| p == b"*" || cedis_types::glob::glob_match(p, m, false))
-            })
+            .filter(|(_, m)| options.matches(m))
             .collect();
         reply.array(2);
         reply.bulk(b"0");
