@@ -19,6 +19,7 @@ pub mod keys;
 pub mod list;
 pub mod server;
 pub mod set;
+pub mod sort;
 pub mod string;
 pub mod zset;
 
@@ -415,6 +416,7 @@ pub fn table() -> impl Iterator<Item = &'static Command> {
         hash::COMMANDS,
         set::COMMANDS,
         zset::COMMANDS,
+        sort::COMMANDS,
     ]
     .into_iter()
     .flatten()
