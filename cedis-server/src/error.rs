@@ -21,6 +21,9 @@ pub enum CommandError {
     NotInteger,
     #[error("ERR value is not a valid float")]
     NotFloat,
+    /// SORT met an element or weight that is not a number (and ALPHA was not given).
+    #[error("ERR One or more scores can't be converted into double")]
+    SortScoreNotDouble,
     #[error("ERR DB index is out of range")]
     DbIndexOutOfRange,
     #[error("NOAUTH Authentication required.")]

@@ -15,7 +15,8 @@
 //!   deprecated it.
 //! - A key argument's `key_spec_index` is its position among the key arguments (0, 1, …)
 //!   unless `#n` after the type gives it: `key2:key#0` when two key arguments share the
-//!   command's first key specification (LCS).
+//!   command's first key specification (LCS). A pattern argument may carry `#n` too
+//!   (`pattern:pattern#1`: SORT's BY and GET name keys found through spec 1).
 //! - `+` after a token marks it `multiple_token`: the token is repeated before each
 //!   repetition of its value (`GET+ encoding_offset=(encoding offset:integer)...` for
 //!   `GET u8 0 GET u8 8`).
@@ -401,7 +402,8 @@ impl<'a> Parser<'a> {
                     ),
                     _ => ArgDoc::leaf(word.to_string(), ArgKind::String),
                 };
-                if key_spec_index.is_some() && arg.kind != ArgKind::Key {
+                if key_spec_index.is_some() && !matches!(arg.kind, ArgKind::Key | ArgKind::Pattern)
+                {
                     return Err(self.err("key spec index on a non-key argument"));
                 }
                 arg.since = since;
@@ -488,7 +490,7 @@ pub fn write_args(reply: &mut Reply, args: &[ArgDoc], key_index: &mut i64) {
     reply.array(args.len());
     for arg in args {
         let mut fields = 2;
-        fields += usize::from(arg.kind == ArgKind::Key);
+        fields += usize::from(arg.kind == ArgKind::Key || arg.key_spec_index.is_some());
         fields += usize::from(arg.token.is_some());
         fields += usize::from(arg.since.is_some());
         fields += usize::from(arg.deprecated_since.is_some());
@@ -503,6 +505,11 @@ pub fn write_args(reply: &mut Reply, args: &[ArgDoc], key_index: &mut i64) {
             reply.bulk(b"key_spec_index");
             reply.int(arg.key_spec_index.unwrap_or(*key_index));
             *key_index += 1;
+        }
+        // A pattern that names keys (SORT's BY and GET) points at the spec it feeds.
+        if let (ArgKind::Pattern, Some(index)) = (arg.kind, arg.key_spec_index) {
+            reply.bulk(b"key_spec_index");
+            reply.int(index);
         }
         if let Some(token) = &arg.token {
             reply.bulk(b"token");

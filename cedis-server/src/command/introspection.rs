@@ -85,18 +85,23 @@ fn write_key_specs(reply: &mut Reply, cmd: &Command) {
                 reply.bulk(b"startfrom");
                 reply.int(i64::from(startfrom));
             }
+            BeginSearch::Unknown => {
+                reply.bulk(b"unknown");
+                reply.bulk(b"spec");
+                reply.map(0);
+            }
         }
         reply.bulk(b"find_keys");
         reply.map(2);
         reply.bulk(b"type");
-        let fields = match spec.find_keys {
+        let fields: &[(&str, i32)] = match spec.find_keys {
             FindKeys::Range {
                 lastkey,
                 keystep,
                 limit,
             } => {
                 reply.bulk(b"range");
-                [("lastkey", lastkey), ("keystep", keystep), ("limit", limit)]
+                &[("lastkey", lastkey), ("keystep", keystep), ("limit", limit)]
             }
             FindKeys::Keynum {
                 keynumidx,
@@ -104,16 +109,20 @@ fn write_key_specs(reply: &mut Reply, cmd: &Command) {
                 keystep,
             } => {
                 reply.bulk(b"keynum");
-                [
+                &[
                     ("keynumidx", keynumidx),
                     ("firstkey", firstkey),
                     ("keystep", keystep),
                 ]
             }
+            FindKeys::Unknown => {
+                reply.bulk(b"unknown");
+                &[]
+            }
         };
         reply.bulk(b"spec");
         reply.map(fields.len());
-        for (name, value) in fields {
+        for &(name, value) in fields {
             reply.bulk(name.as_bytes());
             reply.int(i64::from(value));
         }
@@ -256,6 +265,13 @@ pub fn key_positions(argv: &[Bytes]) -> Result<Vec<(usize, KeySpecFlags)>, Comma
     if !cmd.arity_ok(argv.len()) {
         return Err(CommandError::InvalidKeyArguments);
     }
+    if let Some(finder) = cmd.get_keys {
+        let keys = finder(argv);
+        if keys.is_empty() {
+            return Err(invalid_arguments());
+        }
+        return Ok(keys);
+    }
     let argc = i64::try_from(argv.len()).unwrap_or(i64::MAX);
     let mut keys = Vec::new();
     if cmd.key_specs.is_empty() {
@@ -305,6 +321,7 @@ pub fn key_positions(argv: &[Bytes]) -> Result<Vec<(usize, KeySpecFlags)>, Comma
                 let first = start + i64::from(firstkey);
                 (first, first + (count - 1) * step, step)
             }
+            FindKeys::Unknown => continue,
         };
         if last >= argc {
             return Err(invalid_arguments());
@@ -349,6 +366,7 @@ fn search_start(argv: &[Bytes], begin: BeginSearch) -> Option<i64> {
             };
             found.map(|i| i + 1)
         }
+        BeginSearch::Unknown => None,
     }
 }
 

@@ -134,6 +134,9 @@ pub enum BeginSearch {
         keyword: &'static str,
         startfrom: i32,
     },
+    /// Keys whose place no rule can describe (SORT's STORE may come anywhere; its BY/GET
+    /// keys come from the data); `COMMAND GETKEYS` asks the command's own key finder.
+    Unknown,
 }
 
 /// How a key specification finds its keys from where the search began.
@@ -154,6 +157,8 @@ pub enum FindKeys {
         firstkey: i32,
         keystep: i32,
     },
+    /// See [`BeginSearch::Unknown`].
+    Unknown,
 }
 
 /// One key specification, as `COMMAND INFO` describes it (Redis 7's key specs).
@@ -191,6 +196,11 @@ impl KeySpec {
                 limit: 0,
             },
         )
+    }
+
+    /// Keys no rule can locate (Redis's `unknown` begin-search and find-keys types).
+    pub const fn unknown(flags: KeySpecFlags) -> KeySpec {
+        KeySpec::new(flags, BeginSearch::Unknown, FindKeys::Unknown)
     }
 
     /// The one key at argument `index`.
@@ -293,7 +303,13 @@ pub struct Command {
     /// (SET without GET only overwrites; BITFIELD with only GETs only reads), as
     /// `COMMAND GETKEYSANDFLAGS` reports them.
     pub variable_key_flags: Option<fn(&[Bytes]) -> KeySpecFlags>,
+    /// The command's own key finder, for commands whose keys the key specifications
+    /// cannot locate (SORT's STORE); `COMMAND GETKEYS` uses it instead of the specs.
+    pub get_keys: Option<KeyFinder>,
 }
+
+/// Finds the key arguments of a call (indexes into `argv`) and their flags.
+pub type KeyFinder = fn(&[Bytes]) -> Vec<(usize, KeySpecFlags)>;
 
 impl Command {
     /// An entry with no flags, categories, keys or subcommands; chain the setters below.
@@ -314,6 +330,7 @@ impl Command {
             handler: Some(handler),
             subcommands: &[],
             variable_key_flags: None,
+            get_keys: None,
         }
     }
 
@@ -339,6 +356,7 @@ impl Command {
             handler: None,
             subcommands,
             variable_key_flags: None,
+            get_keys: None,
         }
     }
 
@@ -369,6 +387,11 @@ impl Command {
 
     pub const fn variable_key_flags(mut self, flags: fn(&[Bytes]) -> KeySpecFlags) -> Command {
         self.variable_key_flags = Some(flags);
+        self
+    }
+
+    pub const fn get_keys(mut self, finder: KeyFinder) -> Command {
+        self.get_keys = Some(finder);
         self
     }
 
@@ -679,7 +702,8 @@ mod tests {
         }
     }
 
-    /// Every key argument of `COMMAND DOCS` points at one of the command's key specs.
+    /// Every key argument (and key-naming pattern) of `COMMAND DOCS` points at one of
+    /// the command's key specs.
     #[test]
     fn key_arguments_name_existing_key_specs() {
         fn indexes(args: &[docs::ArgDoc], count: &mut i64, out: &mut Vec<i64>) {
@@ -687,6 +711,8 @@ mod tests {
                 if arg.kind == docs::ArgKind::Key {
                     out.push(arg.key_spec_index.unwrap_or(*count));
                     *count += 1;
+                } else if let Some(index) = arg.key_spec_index {
+                    out.push(index);
                 }
                 indexes(&arg.children, count, out);
             }
