@@ -2,15 +2,17 @@
 //! connections may look at or act on ([`ClientHandle`], held by the [`ClientRegistry`] for
 //! `CLIENT LIST`, `CLIENT KILL` and `INFO clients`).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use cedis_resp::Protocol;
+
+use crate::reply::Reply;
 use tokio::sync::Notify;
 
 /// `CLIENT REPLY` modes.
@@ -21,6 +23,14 @@ pub enum ReplyMode {
     Off,
     /// Skip the reply of the next command only.
     SkipNext,
+}
+
+/// A blocking command's wait: the keys it waits on and when it gives up (`None`:
+/// never).
+#[derive(Debug, Clone)]
+pub struct BlockRequest {
+    pub keys: Vec<Bytes>,
+    pub deadline: Option<Instant>,
 }
 
 /// State only the connection's own task touches: no locks needed.
@@ -37,16 +47,72 @@ pub struct ClientState {
     pub no_touch: bool,
     /// Commands queued since MULTI; `None` outside a transaction.
     pub transaction: Option<Vec<Vec<Bytes>>>,
+    /// A command was refused while queuing: EXEC will abort.
+    pub transaction_failed: bool,
+    /// Set by a blocking command that found nothing to serve: the connection registers
+    /// the wait and stops running commands until it is served or times out.
+    pub blocked: Option<BlockRequest>,
+    /// Keys this client WATCHes, with their database (the signal table knows the rest).
+    pub watched: Vec<(usize, Bytes)>,
     pub subscriptions: Subscriptions,
     pub handle: Arc<ClientHandle>,
+}
+
+/// Names in the order they were added, with constant-time membership (the order in which
+/// an UNSUBSCRIBE without arguments confirms them).
+#[derive(Debug, Default)]
+pub struct OrderedNames {
+    order: BTreeMap<u64, Bytes>,
+    index: HashMap<Bytes, u64>,
+    next: u64,
+}
+
+impl OrderedNames {
+    /// Adds `name`; false when already present.
+    pub fn insert(&mut self, name: &Bytes) -> bool {
+        if self.index.contains_key(name) {
+            return false;
+        }
+        self.next += 1;
+        self.index.insert(name.clone(), self.next);
+        self.order.insert(self.next, name.clone());
+        true
+    }
+
+    pub fn remove(&mut self, name: &[u8]) -> bool {
+        match self.index.remove(name) {
+            Some(seq) => {
+                self.order.remove(&seq);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn contains(&self, name: &[u8]) -> bool {
+        self.index.contains_key(name)
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// The names, oldest first.
+    pub fn names(&self) -> Vec<Bytes> {
+        self.order.values().cloned().collect()
+    }
 }
 
 /// Channels, patterns and shard channels a connection is subscribed to.
 #[derive(Debug, Default)]
 pub struct Subscriptions {
-    pub channels: HashSet<Bytes>,
-    pub patterns: HashSet<Bytes>,
-    pub shard_channels: HashSet<Bytes>,
+    pub channels: OrderedNames,
+    pub patterns: OrderedNames,
+    pub shard_channels: OrderedNames,
 }
 
 impl Subscriptions {
@@ -55,10 +121,10 @@ impl Subscriptions {
         self.channels.len() + self.patterns.len() + self.shard_channels.len()
     }
 
-    pub fn clear(&mut self) {
-        self.channels.clear();
-        self.patterns.clear();
-        self.shard_channels.clear();
+    /// The count SUBSCRIBE/PSUBSCRIBE (and their UNSUBSCRIBEs) confirm with: channels
+    /// and patterns, not shard channels (SSUBSCRIBE counts those alone).
+    pub fn channels_and_patterns(&self) -> usize {
+        self.channels.len() + self.patterns.len()
     }
 }
 
@@ -74,6 +140,9 @@ impl ClientState {
             no_evict: false,
             no_touch: false,
             transaction: None,
+            transaction_failed: false,
+            blocked: None,
+            watched: Vec::new(),
             subscriptions: Subscriptions::default(),
             handle,
         }
@@ -98,6 +167,24 @@ impl ClientState {
             Protocol::Resp3 => 3,
         };
         self.handle.resp.store(resp, Ordering::Relaxed);
+        self.handle.set_outbox_protocol(protocol);
+    }
+
+    /// Mirrors the subscription counts into the handle for `CLIENT LIST`.
+    pub fn publish_sub_counts(&self) {
+        let subs = &self.subscriptions;
+        for (slot, count) in self.handle.sub_counts.iter().zip([
+            subs.channels.len(),
+            subs.patterns.len(),
+            subs.shard_channels.len(),
+        ]) {
+            slot.store(count, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the RESP2 subscribe mode restricts the commands this client may run.
+    pub fn in_resp2_subscribe_mode(&self) -> bool {
+        self.protocol == Protocol::Resp2 && self.subscriptions.count() > 0
     }
 }
 
@@ -120,6 +207,39 @@ pub struct ClientHandle {
     pub query_buffer: AtomicUsize,
     killed: AtomicBool,
     kill_notify: Notify,
+    /// Bytes other connections produced for this one (Pub/Sub messages, the reply of a
+    /// blocked command served by another client's push, MONITOR lines), written by the
+    /// connection's task after its own replies. See [`ClientHandle::deliver`].
+    outbox: Mutex<Outbox>,
+    outbox_notify: Notify,
+    /// `sub=`, `psub=`, `ssub=` of `CLIENT LIST` (the connection's own counts, mirrored).
+    pub sub_counts: [AtomicUsize; 3],
+    /// A WATCHed key changed: the next EXEC fails.
+    watch_dirty: AtomicBool,
+    /// `multi=` of `CLIENT LIST`: commands queued, -1 outside MULTI.
+    pub multi: AtomicI64,
+    /// The blocked command was answered by someone else (served, or CLIENT UNBLOCK):
+    /// its reply is in the outbox.
+    unblocked: AtomicBool,
+}
+
+/// Output waiting in a [`ClientHandle`]'s outbox, with what the output buffer limits need.
+#[derive(Debug, Default)]
+struct Outbox {
+    reply: Reply,
+    /// Bytes taken out and being written to the socket right now (still "in the buffer"
+    /// as far as the limits go: a client that does not read keeps them there).
+    in_flight: usize,
+    /// When the soft limit was first exceeded without a break.
+    over_soft_since: Option<Instant>,
+}
+
+/// An output buffer limit to enforce on a delivery (`client-output-buffer-limit`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OutputLimit {
+    pub hard: u64,
+    pub soft: u64,
+    pub soft_seconds: u64,
 }
 
 impl ClientHandle {
@@ -154,6 +274,121 @@ impl ClientHandle {
         lock(&self.name).clone()
     }
 
+    /// A key this client WATCHes was changed.
+    pub fn mark_watch_dirty(&self) {
+        self.watch_dirty.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether a WATCHed key changed since the flag was last cleared.
+    pub fn watch_dirty(&self) -> bool {
+        self.watch_dirty.load(Ordering::Relaxed)
+    }
+
+    pub fn clear_watch_dirty(&self) {
+        self.watch_dirty.store(false, Ordering::Relaxed);
+    }
+
+    /// Writes output for this client from elsewhere (another connection, the server) and
+    /// wakes its connection task. `write` encodes in the client's protocol. When the
+    /// pending output then exceeds `limit` (the hard limit, or the soft one for longer
+    /// than its seconds), the client is killed and its pending output dropped, so a
+    /// consumer that does not read cannot make the server's memory grow without bound.
+    /// False when the client was killed (now or before).
+    pub fn deliver(&self, limit: OutputLimit, write: impl FnOnce(&mut Reply)) -> bool {
+        if self.is_killed() {
+            return false;
+        }
+        let mut outbox = lock(&self.outbox);
+        write(&mut outbox.reply);
+        let pending = u64::try_from(outbox.reply.len() + outbox.in_flight).unwrap_or(u64::MAX);
+        let over_hard = limit.hard > 0 && pending >= limit.hard;
+        let over_soft = limit.soft > 0 && pending >= limit.soft;
+        let soft_expired = if over_soft {
+            let since = *outbox.over_soft_since.get_or_insert_with(Instant::now);
+            since.elapsed().as_secs() >= limit.soft_seconds
+        } else {
+            outbox.over_soft_since = None;
+            false
+        };
+        if over_hard || soft_expired {
+            outbox.reply.truncate(0);
+            drop(outbox);
+            tracing::warn!(
+                "Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer limits.",
+                self.id,
+                self.addr
+            );
+            self.kill();
+            return false;
+        }
+        drop(outbox);
+        self.outbox_notify.notify_one();
+        true
+    }
+
+    /// Answers this client's blocked command from elsewhere: `write` puts the reply in
+    /// the outbox, and the connection, waiting, resumes.
+    pub fn deliver_unblock(&self, write: impl FnOnce(&mut Reply)) {
+        self.deliver(OutputLimit::default(), write);
+        self.unblocked.store(true, Ordering::SeqCst);
+        self.outbox_notify.notify_one();
+    }
+
+    /// Whether the blocked command was answered elsewhere (clears the flag).
+    pub fn take_unblocked(&self) -> bool {
+        self.unblocked.swap(false, Ordering::SeqCst)
+    }
+
+    /// Resolves when [`ClientHandle::deliver`] has written something since the last
+    /// [`ClientHandle::take_outbox`].
+    pub async fn outbox_ready(&self) {
+        self.outbox_notify.notified().await;
+    }
+
+    /// Takes the pending output for writing; call [`ClientHandle::written`] with its
+    /// length once written.
+    pub fn take_outbox(&self) -> BytesMut {
+        let mut outbox = lock(&self.outbox);
+        let bytes = outbox.reply.buffer_mut().split();
+        outbox.in_flight += bytes.len();
+        bytes
+    }
+
+    pub fn written(&self, len: usize) {
+        let mut outbox = lock(&self.outbox);
+        outbox.in_flight = outbox.in_flight.saturating_sub(len);
+    }
+
+    /// Bytes pending in the outbox (`omem=` of `CLIENT LIST`).
+    pub fn outbox_len(&self) -> usize {
+        let outbox = lock(&self.outbox);
+        outbox.reply.len() + outbox.in_flight
+    }
+
+    /// Keeps outbox encoding in step with the connection's protocol (HELLO, RESET).
+    fn set_outbox_protocol(&self, protocol: Protocol) {
+        lock(&self.outbox).reply.set_protocol(protocol);
+    }
+
+    /// `flags=` of `CLIENT LIST`: `P` for a Pub/Sub subscriber, `N` for nothing special.
+    fn flags(&self) -> String {
+        let mut flags = String::new();
+        if self.multi.load(Ordering::Relaxed) >= 0 {
+            flags.push('x');
+        }
+        if self
+            .sub_counts
+            .iter()
+            .any(|c| c.load(Ordering::Relaxed) > 0)
+        {
+            flags.push('P');
+        }
+        if flags.is_empty() {
+            flags.push('N');
+        }
+        flags
+    }
+
     /// One `CLIENT LIST` line (without the trailing newline), fields as in Redis 7.0.
     pub fn info_line(&self) -> String {
         let name = self.name().unwrap_or_default();
@@ -161,8 +396,8 @@ impl ClientHandle {
         let qbuf = self.query_buffer.load(Ordering::Relaxed);
         let _ = write!(
             line,
-            "id={} addr={} laddr={} fd=0 name={} age={} idle={} flags=N db={} sub=0 psub=0 ssub=0 \
-             multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 \
+            "id={} addr={} laddr={} fd=0 name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} \
+             multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem={} \
              tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
             self.id,
             self.addr,
@@ -170,10 +405,16 @@ impl ClientHandle {
             String::from_utf8_lossy(&name),
             self.created.elapsed().as_secs(),
             self.idle_secs(),
+            self.flags(),
             self.db.load(Ordering::Relaxed),
+            self.sub_counts[0].load(Ordering::Relaxed),
+            self.sub_counts[1].load(Ordering::Relaxed),
+            self.sub_counts[2].load(Ordering::Relaxed),
+            self.multi.load(Ordering::Relaxed),
             qbuf,
             16384usize.saturating_sub(qbuf),
-            16384 + qbuf,
+            self.outbox_len(),
+            16384 + qbuf + self.outbox_len(),
             *lock(&self.last_command),
             self.resp.load(Ordering::Relaxed),
         );
@@ -213,6 +454,12 @@ impl ClientRegistry {
             query_buffer: AtomicUsize::new(0),
             killed: AtomicBool::new(false),
             kill_notify: Notify::new(),
+            outbox: Mutex::new(Outbox::default()),
+            outbox_notify: Notify::new(),
+            sub_counts: Default::default(),
+            watch_dirty: AtomicBool::new(false),
+            multi: AtomicI64::new(-1),
+            unblocked: AtomicBool::new(false),
         });
         lock(&self.clients).insert(id, Arc::clone(&handle));
         handle

@@ -18,6 +18,7 @@ use crate::client::{ClientHandle, ClientState, ReplyMode};
 use crate::command::{self, Ctx};
 use crate::reply::Reply;
 use crate::server::Server;
+use crate::signals::BlockedClient;
 
 /// Serves one client until it quits, is killed, idles out, or the server shuts down.
 pub async fn run(server: Arc<Server>, mut stream: TcpStream, handle: Arc<ClientHandle>) {
@@ -26,7 +27,7 @@ pub async fn run(server: Arc<Server>, mut stream: TcpStream, handle: Arc<ClientH
     let mut input = BytesMut::with_capacity(16 * 1024);
     let mut decoder = RequestDecoder::default();
     handle.touch();
-    loop {
+    'connection: loop {
         let (idle_timeout, max_bulk_len, query_buffer_limit) = {
             let config = server.config();
             (
@@ -36,79 +37,214 @@ pub async fn run(server: Arc<Server>, mut stream: TcpStream, handle: Arc<ClientH
             )
         };
         decoder.limits.max_bulk_len = max_bulk_len;
+        // Redis never times out a subscriber for idleness: it is waiting for messages.
+        let idle_timeout = if client.subscriptions.count() > 0 {
+            0
+        } else {
+            idle_timeout
+        };
         input.reserve(16 * 1024);
         let read = tokio::select! {
-            read = stream.read_buf(&mut input) => read,
+            read = stream.read_buf(&mut input) => Some(read),
             _ = handle.killed() => break,
+            _ = handle.outbox_ready() => None,
             _ = sleep_or_forever(idle_timeout) => {
                 tracing::debug!("Closing idle client");
                 break;
             }
         };
-        match read {
-            Ok(0) | Err(_) => break,
-            Ok(n) => {
-                server
-                    .stats
-                    .net_input_bytes
-                    .fetch_add(n as u64, Ordering::Relaxed);
+        if let Some(read) = read {
+            match read {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    server
+                        .stats
+                        .net_input_bytes
+                        .fetch_add(n as u64, Ordering::Relaxed);
+                }
             }
-        }
-        handle.touch();
-        run_batch(&server, &mut client, &mut reply, &mut decoder, &mut input);
-        if input.len() as u64 > query_buffer_limit {
-            tracing::warn!("Closing client that reached max query buffer length");
-            client.close_after_reply = true;
-        }
-        handle.query_buffer.store(input.len(), Ordering::Relaxed);
-        if !reply.is_empty() {
-            let written = stream.write_all(reply.buffer()).await;
-            server
-                .stats
-                .net_output_bytes
-                .fetch_add(reply.len() as u64, Ordering::Relaxed);
-            server
-                .stats
-                .error_replies
-                .fetch_add(reply.take_error_count(), Ordering::Relaxed);
-            reply.buffer_mut().clear();
-            if written.is_err() {
-                break;
+            handle.touch();
+            let mut blocked = run_batch(&server, &mut client, &mut reply, &mut decoder, &mut input);
+            // A blocking command stopped the batch: answer what came before it, wait,
+            // then go on with the commands that were pipelined behind it.
+            while let Some(deadline) = blocked {
+                if !flush(&server, &mut stream, &handle, &mut reply).await {
+                    break 'connection;
+                }
+                let waited = wait_unblocked(
+                    &server,
+                    &handle,
+                    &mut stream,
+                    &mut input,
+                    deadline,
+                    &mut reply,
+                )
+                .await;
+                if !waited || !flush(&server, &mut stream, &handle, &mut reply).await {
+                    break 'connection;
+                }
+                blocked = run_batch(&server, &mut client, &mut reply, &mut decoder, &mut input);
             }
+            if input.len() as u64 > query_buffer_limit {
+                tracing::warn!("Closing client that reached max query buffer length");
+                client.close_after_reply = true;
+            }
+            handle.query_buffer.store(input.len(), Ordering::Relaxed);
+        }
+        if !flush(&server, &mut stream, &handle, &mut reply).await {
+            break;
         }
         if client.close_after_reply {
             break;
         }
     }
+    crate::command::pubsub::unsubscribe_all(&server, &mut client);
+    crate::command::transaction::unwatch_all(&server, &mut client);
     let _ = stream.shutdown().await;
     server.clients.unregister(handle.id);
 }
 
-/// Decodes and runs every complete command in `input`.
+/// Writes this connection's replies, then what other connections delivered to it (a
+/// message can only follow the confirmation of the subscription it came through). False
+/// when the connection is done.
+async fn flush(
+    server: &Server,
+    stream: &mut TcpStream,
+    handle: &ClientHandle,
+    reply: &mut Reply,
+) -> bool {
+    if !reply.is_empty() {
+        let written = write_out(stream, handle, reply.buffer()).await;
+        server
+            .stats
+            .net_output_bytes
+            .fetch_add(reply.len() as u64, Ordering::Relaxed);
+        server
+            .stats
+            .error_replies
+            .fetch_add(reply.take_error_count(), Ordering::Relaxed);
+        reply.buffer_mut().clear();
+        if !written {
+            return false;
+        }
+    }
+    let pending = handle.take_outbox();
+    if !pending.is_empty() {
+        let written = write_out(stream, handle, &pending).await;
+        handle.written(pending.len());
+        server
+            .stats
+            .net_output_bytes
+            .fetch_add(pending.len() as u64, Ordering::Relaxed);
+        if !written {
+            return false;
+        }
+    }
+    true
+}
+
+/// Waits while this connection's blocking command is registered: until another client
+/// serves it (its reply is then in the outbox), CLIENT UNBLOCK answers it, or the
+/// deadline passes (the timeout reply goes into `reply`). Bytes that arrive meanwhile
+/// are kept for later. False when the connection closed or was killed.
+async fn wait_unblocked(
+    server: &Server,
+    handle: &ClientHandle,
+    stream: &mut TcpStream,
+    input: &mut BytesMut,
+    deadline: Option<std::time::Instant>,
+    reply: &mut Reply,
+) -> bool {
+    let id = handle.id;
+    let give_up = |server: &Server| {
+        let _keyspace = server.lock_store();
+        server.signals.unblock(id);
+    };
+    loop {
+        if handle.take_unblocked() {
+            return true;
+        }
+        let timeout = async {
+            match deadline {
+                Some(at) => tokio::time::sleep_until(at.into()).await,
+                None => std::future::pending::<()>().await,
+            }
+        };
+        input.reserve(4096);
+        tokio::select! {
+            _ = handle.outbox_ready() => {}
+            _ = timeout => {
+                let _keyspace = server.lock_store();
+                if server.signals.unblock(id).is_some() {
+                    crate::command::blocking::timeout_reply(reply);
+                    return true;
+                }
+            }
+            _ = handle.killed() => {
+                give_up(server);
+                return false;
+            }
+            read = stream.read_buf(input) => match read {
+                Ok(0) | Err(_) => {
+                    give_up(server);
+                    return false;
+                }
+                Ok(n) => {
+                    server.stats.net_input_bytes.fetch_add(n as u64, Ordering::Relaxed);
+                }
+            },
+        }
+    }
+}
+
+/// Writes `bytes`, giving up when the client is killed meanwhile (a client that does not
+/// read must not keep its task stuck in a write). False when the connection is done.
+async fn write_out(stream: &mut TcpStream, handle: &ClientHandle, bytes: &[u8]) -> bool {
+    tokio::select! {
+        written = stream.write_all(bytes) => written.is_ok(),
+        _ = handle.killed() => false,
+    }
+}
+
+/// Decodes and runs every complete command in `input`. Stops early when a command
+/// blocks: it is registered as waiting (before the keyspace lock is released) and its
+/// deadline returned.
 fn run_batch(
     server: &Server,
     client: &mut ClientState,
     reply: &mut Reply,
     decoder: &mut RequestDecoder,
     input: &mut BytesMut,
-) {
+) -> Option<Option<std::time::Instant>> {
     let mut ctx = Ctx::new(server, client, reply);
     loop {
         decoder.set_auth_required(!ctx.client.authenticated);
         match decoder.decode(input) {
             Ok(Some(argv)) => {
                 execute(&mut ctx, &argv);
+                crate::command::blocking::serve_ready_keys(&mut ctx);
+                if let Some(request) = ctx.client.blocked.take() {
+                    ctx.store();
+                    server.signals.block(BlockedClient {
+                        client: Arc::clone(&ctx.client.handle),
+                        db: ctx.client.db,
+                        protocol: ctx.client.protocol,
+                        argv: argv.to_vec(),
+                        keys: request.keys,
+                    });
+                    return Some(request.deadline);
+                }
                 if ctx.client.close_after_reply {
-                    return;
+                    return None;
                 }
             }
-            Ok(None) => return,
+            Ok(None) => return None,
             Err(err) => {
                 tracing::debug!("Protocol error from client {}: {err}", ctx.client.id);
                 ctx.reply
                     .error(&crate::error::CommandError::Line(err.to_string()));
                 ctx.client.close_after_reply = true;
-                return;
+                return None;
             }
         }
     }
@@ -121,8 +257,11 @@ pub fn execute(ctx: &mut Ctx<'_>, argv: &[Bytes]) {
         ctx.client.reply_mode = ReplyMode::On;
     }
     let start = ctx.reply.len();
+    ctx.reply.take_wrote_push();
     command::dispatch(ctx, argv);
-    if before == ReplyMode::SkipNext || ctx.client.reply_mode != ReplyMode::On {
+    let suppressed = before == ReplyMode::SkipNext || ctx.client.reply_mode != ReplyMode::On;
+    // Pushes (subscription confirmations) are not replies: they always go out.
+    if suppressed && !ctx.reply.take_wrote_push() {
         ctx.reply.truncate(start);
     }
 }

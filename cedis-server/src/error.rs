@@ -52,6 +52,32 @@ pub enum CommandError {
     InvalidKeyArguments,
     #[error("ERR Errors trying to SHUTDOWN. Check logs.")]
     ShutdownFailed,
+    /// A RESP2 subscriber ran something other than the subscribe family, PING, QUIT or
+    /// RESET (the full name: `client|list`).
+    #[error("ERR Can't execute '{0}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")]
+    NotInSubscribeContext(String),
+    #[error("ERR timeout is not a float or out of range")]
+    TimeoutNotFloat,
+    #[error("ERR timeout is negative")]
+    TimeoutNegative,
+    #[error("UNBLOCKED client unblocked via CLIENT UNBLOCK")]
+    Unblocked,
+    #[error("ERR MULTI calls can not be nested")]
+    MultiNested,
+    #[error("ERR EXEC without MULTI")]
+    ExecWithoutMulti,
+    #[error("ERR DISCARD without MULTI")]
+    DiscardWithoutMulti,
+    #[error("ERR WATCH inside MULTI is not allowed")]
+    WatchInsideMulti,
+    #[error("EXECABORT Transaction discarded because of previous errors.")]
+    ExecAbort,
+    /// EXEC itself was refused (e.g. in subscribe mode): the refusal, without `ERR `.
+    #[error("EXECABORT Transaction discarded because of: {0}")]
+    ExecAbortBecause(String),
+    /// A `no-multi` command (SHUTDOWN, SAVE, …) sent inside MULTI.
+    #[error("ERR Command not allowed inside a transaction")]
+    NotAllowedInTransaction,
     #[error("ERR {0} is not allowed in this context")]
     NotAllowedInContext(String),
     #[error("WRONGTYPE Operation against a key holding the wrong kind of value")]
@@ -92,6 +118,12 @@ pub enum CommandError {
     /// A DEBUG subcommand that does not exist or got the wrong number of arguments.
     #[error("ERR unknown subcommand or wrong number of arguments for '{0}'. Try DEBUG HELP.")]
     DebugSubcommand(String),
+    /// A subcommand given more arguments than it takes, where Redis checks by hand
+    /// (`PUBSUB CHANNELS a b`); `command` is the container in upper case.
+    #[error(
+        "ERR unknown subcommand or wrong number of arguments for '{sub}'. Try {command} HELP."
+    )]
+    SubcommandArity { sub: String, command: &'static str },
     /// A command gated by `enable-debug-command`/`enable-module-command`; `command` is
     /// `DEBUG`/`MODULE`, `option` the directive. Counted as a rejected call.
     #[error("ERR {command} command not allowed. If the {option} option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")]
@@ -132,6 +164,12 @@ pub enum CommandError {
     /// (config errors, for example).
     #[error("{0}")]
     Line(String),
+    /// SLOWLOG GET with a count that is not an integer >= -1.
+    #[error("ERR count should be greater than or equal to -1")]
+    SlowlogCount,
+    /// LATENCY GRAPH for an event without samples.
+    #[error("ERR No samples available for event '{0}'")]
+    NoLatencySamples(String),
 }
 
 /// Result of a command handler.

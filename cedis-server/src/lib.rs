@@ -8,6 +8,9 @@
 //!   `CLIENT LIST`/`CLIENT KILL`.
 //! - [`command`]: the command table (one entry per command and subcommand, as data) and the
 //!   dispatcher; one file per command family.
+//! - [`pubsub`]: the Pub/Sub registry and message fan-out into client outboxes.
+//! - [`notify`]: keyspace notifications, published through [`pubsub`].
+//! - [`signals`]: the keyspace's change hook: expiry events, WATCH, blocked clients.
 //! - [`args`]: the shared argument cursor every handler parses its arguments with.
 //! - [`reply`]: the reply writer, straight into the connection's output buffer.
 //! - [`error`]: [`error::CommandError`], whose `Display` is Redis's exact error line.
@@ -21,5 +24,8 @@ pub mod config;
 pub mod connection;
 pub mod error;
 pub mod logging;
+pub mod notify;
+pub mod pubsub;
 pub mod reply;
 pub mod server;
+pub mod signals;

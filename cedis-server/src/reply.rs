@@ -24,6 +24,10 @@ pub struct Reply {
     buf: BytesMut,
     proto: Protocol,
     errors: u64,
+    /// Whether a push (a Pub/Sub confirmation or message; an array under RESP2) was
+    /// written since the last [`Reply::take_wrote_push`]: pushes are out-of-band and
+    /// reach the client even under `CLIENT REPLY OFF|SKIP`, as in Redis.
+    wrote_push: bool,
 }
 
 impl Reply {
@@ -32,6 +36,7 @@ impl Reply {
             buf: BytesMut::with_capacity(16 * 1024),
             proto,
             errors: 0,
+            wrote_push: false,
         }
     }
 
@@ -138,7 +143,14 @@ impl Reply {
         encode::write_set_header(&mut self.buf, self.proto, len);
     }
 
+    /// Whether a push was written since the last call.
+    pub fn take_wrote_push(&mut self) -> bool {
+        std::mem::take(&mut self.wrote_push)
+    }
+
+    /// A push header (`>` under RESP3, an array under RESP2).
     pub fn push(&mut self, len: usize) {
+        self.wrote_push = true;
         encode::write_push_header(&mut self.buf, self.proto, len);
     }
 

@@ -15,11 +15,17 @@ use cedis_store::Store;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
-use crate::client::ClientRegistry;
+use crate::client::{ClientRegistry, OutputLimit};
 use crate::command::info::{CommandStatsTable, ErrorStats, Metrics};
+use crate::command::latency::LatencyMonitor;
+use crate::command::slowlog::SlowLog;
 use crate::config::Config;
+use crate::config::CLIENT_CLASS_PUBSUB;
 use crate::connection;
 use crate::logging::LogHandle;
+use crate::notify::Notifier;
+use crate::pubsub::PubSub;
+use crate::signals::KeySignals;
 
 /// Counters behind `INFO stats`.
 #[derive(Debug, Default)]
@@ -75,6 +81,11 @@ pub struct Server {
     config: RwLock<Config>,
     store: Mutex<Store>,
     pub clients: ClientRegistry,
+    pub pubsub: Arc<PubSub>,
+    /// Keyspace notifications (publishing through `pubsub`).
+    pub notifier: Arc<Notifier>,
+    /// What reacts to key changes (the store's change hook calls it).
+    pub signals: Arc<KeySignals>,
     pub stats: Stats,
     pub started: Instant,
     pub run_id: String,
@@ -90,17 +101,35 @@ pub struct Server {
     repl_id: Mutex<String>,
     /// Unix time (s) of the last successful save (`LASTSAVE`); start-up time until one.
     pub lastsave: AtomicU64,
+    /// `SLOWLOG`, with its thresholds cached from the config.
+    pub slowlog: SlowLog,
+    /// `LATENCY`'s event monitor, with its threshold cached from the config.
+    pub latency: LatencyMonitor,
 }
 
 impl Server {
     pub fn new(config: Config, log: Option<LogHandle>) -> Server {
-        let store = Store::new(config.databases);
+        let mut store = Store::new(config.databases);
+        let pubsub = Arc::new(PubSub::default());
+        let notifier = Arc::new(Notifier::new(Arc::clone(&pubsub)));
+        notifier.set_flags(config.notify_keyspace_events);
+        notifier.set_output_limit(output_limit(&config));
+        let signals = Arc::new(KeySignals::new(Arc::clone(&notifier)));
+        let hook = Arc::clone(&signals);
+        store.set_hook(Some(Arc::new(move |db, key: &[u8], change| {
+            hook.on_change(db, key, change)
+        })));
         let auth_required = config.requirepass.is_some();
         let port = config.port;
+        let slowlog = SlowLog::new(&config);
+        let latency = LatencyMonitor::new(&config);
         Server {
             config: RwLock::new(config),
             store: Mutex::new(store),
             clients: ClientRegistry::default(),
+            pubsub,
+            notifier,
+            signals,
             stats: Stats::default(),
             started: Instant::now(),
             run_id: random_run_id(),
@@ -111,6 +140,8 @@ impl Server {
             active_expire: AtomicBool::new(true),
             repl_id: Mutex::new(random_run_id()),
             lastsave: AtomicU64::new(unix_ms() / 1000),
+            slowlog,
+            latency,
         }
     }
 
@@ -173,6 +204,11 @@ impl Server {
         self.config.write().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The output buffer limit of the Pub/Sub client class, for message deliveries.
+    pub fn pubsub_output_limit(&self) -> OutputLimit {
+        output_limit(&self.config())
+    }
+
     pub fn auth_required(&self) -> bool {
         self.auth_required.load(Ordering::Relaxed)
     }
@@ -185,6 +221,14 @@ impl Server {
                 "requirepass" => self
                     .auth_required
                     .store(config.requirepass.is_some(), Ordering::Relaxed),
+                "slowlog-log-slower-than" | "slowlog-max-len" => self.slowlog.configure(&config),
+                "latency-monitor-threshold" => self.latency.configure(&config),
+                "notify-keyspace-events" => {
+                    self.notifier.set_flags(config.notify_keyspace_events);
+                }
+                "client-output-buffer-limit" => {
+                    self.notifier.set_output_limit(output_limit(&config));
+                }
                 "loglevel" => {
                     if let Some(log) = &self.log {
                         log.set_level(config.loglevel);
@@ -206,6 +250,16 @@ impl Server {
 
     pub fn uptime(&self) -> Duration {
         self.started.elapsed()
+    }
+}
+
+/// The Pub/Sub class's `client-output-buffer-limit`.
+fn output_limit(config: &Config) -> OutputLimit {
+    let limit = config.client_output_buffer_limit[CLIENT_CLASS_PUBSUB];
+    OutputLimit {
+        hard: limit.hard,
+        soft: limit.soft,
+        soft_seconds: limit.soft_seconds,
     }
 }
 

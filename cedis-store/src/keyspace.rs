@@ -53,6 +53,12 @@ pub enum Change {
     Deleted,
     /// Deleted because its deadline passed (lazily or by the active cycle).
     Expired,
+    /// Added: the key did not exist before this write (Redis's `new` event). Signalled
+    /// as soon as the key is inserted, before the write's own `Modified`.
+    Created,
+    /// Not a change: a read lookup found no key (Redis's `keymiss` event). WATCH and
+    /// blocking commands ignore it.
+    Missed,
 }
 
 /// How a write treats the key's existing deadline.
@@ -126,6 +132,8 @@ pub fn lru_idle_ms(lru: u32, now_ms: u64) -> u64 {
 pub struct Lookup {
     stats: bool,
     touch: bool,
+    /// Signal [`Change::Missed`] when the key is not found.
+    notify: bool,
 }
 
 impl Lookup {
@@ -134,22 +142,33 @@ impl Lookup {
     pub const READ: Lookup = Lookup {
         stats: true,
         touch: true,
+        notify: true,
     };
     /// A write command's lookup (SET, INCR, DEL …): refreshes the LRU clock, no stats.
     pub const WRITE: Lookup = Lookup {
         stats: false,
         touch: true,
+        notify: false,
     };
     /// Neither stats nor touch: internal checks (MOVE, RENAME's target, MEMORY USAGE).
     pub const PEEK: Lookup = Lookup {
         stats: false,
         touch: false,
+        notify: false,
     };
 
     /// The same lookup without refreshing the LRU clock.
     pub const fn no_touch(self) -> Lookup {
         Lookup {
             touch: false,
+            ..self
+        }
+    }
+
+    /// The same lookup without signalling [`Change::Missed`] on a miss (OBJECT).
+    pub const fn no_notify(self) -> Lookup {
+        Lookup {
+            notify: false,
             ..self
         }
     }
@@ -240,25 +259,32 @@ impl Keyspace {
 
     /// Looks a key up the way `how` says: an expired key is deleted first (`None`), a live
     /// key's LRU clock is refreshed unless `how` is no-touch, and read lookups count a hit
-    /// or a miss.
+    /// or a miss and signal [`Change::Missed`] on a miss.
     pub fn lookup(&mut self, key: &[u8], now_ms: u64, how: Lookup) -> Option<&Value> {
         self.expire_if_needed(key, now_ms);
-        let found = match self.entries.get_mut(key) {
+        match self.entries.get_mut(key) {
             Some(entry) => {
                 if how.touch {
                     entry.lru = lru_clock(now_ms);
                 }
+                if how.stats {
+                    self.stats.keyspace_hits += 1;
+                }
                 Some(&entry.value)
             }
-            None => None,
-        };
-        if how.stats {
-            match found {
-                Some(_) => self.stats.keyspace_hits += 1,
-                None => self.stats.keyspace_misses += 1,
+            None => {
+                if how.stats {
+                    self.stats.keyspace_misses += 1;
+                }
+                if how.notify {
+                    // `self.signal` would borrow all of `self` while `entries` is borrowed.
+                    if let Some(hook) = &self.hook {
+                        hook(self.id, key, Change::Missed);
+                    }
+                }
+                None
             }
         }
-        found
     }
 
     /// The value of a live key, removing it first if its deadline has passed.
@@ -590,6 +616,18 @@ impl Keyspace {
         }
     }
 
+    /// Whether `key` is stored and live (its deadline, if any, not passed), without
+    /// removing it when it has expired and without touching stats or the LRU clock.
+    pub fn is_live(&self, key: &[u8], now_ms: u64) -> bool {
+        self.entries.get(key).is_some() && !self.is_expired(key, now_ms)
+    }
+
+    /// Whether `key` is still stored though its deadline has passed (a "stale" key that
+    /// the next lookup or the active cycle will remove).
+    pub fn is_stale(&self, key: &[u8], now_ms: u64) -> bool {
+        self.entries.get(key).is_some() && self.is_expired(key, now_ms)
+    }
+
     fn is_expired(&self, key: &[u8], now_ms: u64) -> bool {
         matches!(self.expires.get(key), Some(&deadline) if now_ms > deadline)
     }
@@ -625,10 +663,12 @@ impl Keyspace {
         }
     }
 
+    /// Inserts or replaces an entry; signals [`Change::Created`] when the key is new.
     fn insert_entry(&mut self, key: &[u8], entry: Entry) {
         self.data_bytes += memory::entry_cost(&entry.value);
-        if let Some(old) = self.entries.insert_slice(key, entry) {
-            self.release(memory::entry_cost(&old.value));
+        match self.entries.insert_slice(key, entry) {
+            Some(old) => self.release(memory::entry_cost(&old.value)),
+            None => self.signal(key, Change::Created),
         }
     }
 

@@ -74,6 +74,7 @@ fn move_key_carries_value_and_deadline_between_databases() {
         drain(&events),
         [
             (0, b"k".to_vec(), Change::Deleted),
+            (1, b"k".to_vec(), Change::Created),
             (1, b"k".to_vec(), Change::Modified)
         ]
     );

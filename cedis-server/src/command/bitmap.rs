@@ -13,6 +13,7 @@ use cedis_types::{StringValue, Value};
 use super::string::{as_string, with_db};
 use super::{Acl, Command, Ctx, Doc, Flags, KeySpec, KeySpecFlags as K};
 use crate::args::{int_arg, is_keyword};
+use crate::config::keyspace_events as ev;
 use crate::error::{CommandError, CommandResult};
 
 fn max_bytes(ctx: &Ctx<'_>) -> u64 {
@@ -40,19 +41,26 @@ fn setbit(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let key = &argv[1][..];
     let now = ctx.now_ms();
     let db = ctx.db();
-    let old = if as_string(db.get(key, now))?.is_some() {
-        db.update(key, now, |v| {
-            v.as_string_mut()
-                .map(|s| bits::set_bit(s.raw_mut(), offset, bit))
-        })
-        .flatten()
-        .unwrap_or(0)
+    // Redis reports `setbit` only when the bit flipped or the string grew.
+    let (old, changed) = if let Some(s) = as_string(db.get(key, now))? {
+        let grows = (offset / 8) as usize >= s.len();
+        let old = db
+            .update(key, now, |v| {
+                v.as_string_mut()
+                    .map(|s| bits::set_bit(s.raw_mut(), offset, bit))
+            })
+            .flatten()
+            .unwrap_or(0);
+        (old, grows || old != bit)
     } else {
         let mut bytes = Vec::new();
         bits::set_bit(&mut bytes, offset, bit);
         db.set(key, raw_string(bytes), Ttl::Clear, now);
-        0
+        (0, true)
     };
+    if changed {
+        ctx.notify(ev::STRING, "setbit", key);
+    }
     ctx.reply.int(i64::from(old));
     Ok(())
 }
@@ -155,9 +163,12 @@ fn bitop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let result = bits::bit_op(op, &slices);
     let len = result.len();
     if result.is_empty() {
-        db.remove(&argv[2], now);
+        if db.remove(&argv[2], now).is_some() {
+            ctx.notify(ev::GENERIC, "del", &argv[2]);
+        }
     } else {
         db.set(&argv[2], raw_string(result), Ttl::Clear, now);
+        ctx.notify(ev::STRING, "set", &argv[2]);
     }
     ctx.reply.int(i64::try_from(len).unwrap_or(i64::MAX));
     Ok(())
@@ -263,29 +274,58 @@ fn parse_field_ops(argv: &[Bytes], max_bytes: u64) -> Result<Vec<FieldOp>, Comma
     Ok(ops)
 }
 
+/// What the operations of one BITFIELD did.
+struct FieldResults {
+    replies: Vec<Option<i64>>,
+    /// Some write succeeded (was not refused by `OVERFLOW FAIL`).
+    wrote: bool,
+    /// Some write changed a field's value.
+    changed: bool,
+}
+
 /// Runs the operations on the bytes of a string that is long enough for every write.
-fn run_field_ops(bytes: &mut Vec<u8>, ops: &[FieldOp]) -> Vec<Option<i64>> {
-    ops.iter()
-        .map(|op| match op.action {
-            FieldAction::Get => Some(bits::bitfield_get(bytes, op.offset, op.ty)),
-            FieldAction::Set(value) => {
-                bits::bitfield_set(bytes, op.offset, op.ty, value, op.overflow)
+fn run_field_ops(bytes: &mut Vec<u8>, ops: &[FieldOp]) -> FieldResults {
+    let mut wrote = false;
+    let mut changed = false;
+    let replies = ops
+        .iter()
+        .map(|op| {
+            let before = || bits::bitfield_get(bytes, op.offset, op.ty);
+            let (old, result) = match op.action {
+                FieldAction::Get => return Some(before()),
+                FieldAction::Set(value) => (
+                    before(),
+                    bits::bitfield_set(bytes, op.offset, op.ty, value, op.overflow),
+                ),
+                FieldAction::IncrBy(by) => (
+                    before(),
+                    bits::bitfield_incrby(bytes, op.offset, op.ty, by, op.overflow),
+                ),
+            };
+            if result.is_some() {
+                wrote = true;
+                changed |= bits::bitfield_get(bytes, op.offset, op.ty) != old;
             }
-            FieldAction::IncrBy(by) => {
-                bits::bitfield_incrby(bytes, op.offset, op.ty, by, op.overflow)
-            }
+            result
         })
-        .collect()
+        .collect();
+    FieldResults {
+        replies,
+        wrote,
+        changed,
+    }
 }
 
 /// BITFIELD with at least one SET or INCRBY: the string is created or grown to hold the
 /// furthest written field first (even when the write then fails under OVERFLOW FAIL).
+/// Also whether Redis reports it (`setbit`): a write succeeded and changed a value or
+/// grew the string.
 fn write_fields(
     db: &mut Keyspace,
     key: &[u8],
     now: u64,
     ops: &[FieldOp],
-) -> Result<Vec<Option<i64>>, CommandError> {
+) -> Result<(Vec<Option<i64>>, bool), CommandError> {
     let needed = ops
         .iter()
         .filter(|op| op.writes())
@@ -297,15 +337,19 @@ fn write_fields(
         let mut bytes = vec![0; needed];
         let results = run_field_ops(&mut bytes, ops);
         db.set(key, raw_string(bytes), Ttl::Clear, now);
-        return Ok(results);
+        let notify = results.wrote && (needed > 0 || results.changed);
+        return Ok((results.replies, notify));
     }
     let results = db.update(key, now, |v| {
         v.as_string_mut().map(|s| {
             let bytes = s.raw_mut();
-            if bytes.len() < needed {
+            let grew = bytes.len() < needed;
+            if grew {
                 bytes.resize(needed, 0);
             }
-            run_field_ops(bytes, ops)
+            let results = run_field_ops(bytes, ops);
+            let notify = results.wrote && (grew || results.changed);
+            (results.replies, notify)
         })
     });
     Ok(results.flatten().unwrap_or_default())
@@ -320,7 +364,11 @@ fn bitfield_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Comma
     let key = &argv[1][..];
     let results = if writes {
         let now = ctx.now_ms();
-        write_fields(ctx.db(), key, now, &ops)?
+        let (results, notify) = write_fields(ctx.db(), key, now, &ops)?;
+        if notify {
+            ctx.notify(ev::STRING, "setbit", key);
+        }
+        results
     } else {
         with_db(ctx, |db, now, _| {
             let bytes = as_string(db.get_for_read(key, now))?

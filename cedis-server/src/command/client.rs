@@ -265,14 +265,34 @@ fn setinfo(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
 /// No command blocks yet, so no client can be unblocked.
 fn unblock(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let mut args = Args::new(argv, 2);
-    args.next_i64()?;
-    if !args.is_empty() && !args.eat_keyword("timeout") && !args.eat_keyword("error") {
-        return Err(CommandError::Line(
-            "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR".to_string(),
-        ));
+    let id = args.next_i64()?;
+    let mut error = false;
+    if !args.is_empty() {
+        if args.eat_keyword("error") {
+            error = true;
+        } else if !args.eat_keyword("timeout") {
+            return Err(CommandError::Line(
+                "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR".to_string(),
+            ));
+        }
     }
     args.finish()?;
-    ctx.reply.int(0);
+    let waiter = u64::try_from(id)
+        .ok()
+        .and_then(|id| ctx.server.signals.unblock(id));
+    match waiter {
+        Some(waiter) => {
+            waiter.client.deliver_unblock(|out| {
+                if error {
+                    out.error(&CommandError::Unblocked);
+                } else {
+                    super::blocking::timeout_reply(out);
+                }
+            });
+            ctx.reply.int(1);
+        }
+        None => ctx.reply.int(0),
+    }
     Ok(())
 }
 

@@ -16,6 +16,14 @@ fn ping(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     if argv.len() > 2 {
         return Err(CommandError::WrongArity("ping".to_string()));
     }
+    if ctx.client.in_resp2_subscribe_mode() {
+        // A subscriber's replies share the stream with messages: Redis answers with the
+        // shape of a message.
+        ctx.reply.array(2);
+        ctx.reply.bulk(b"pong");
+        ctx.reply.bulk(argv.get(1).map_or(&b""[..], |m| &m[..]));
+        return Ok(());
+    }
     match argv.get(1) {
         Some(message) => ctx.reply.bulk(message),
         None => ctx.reply.simple(b"PONG"),
@@ -169,8 +177,9 @@ fn hello(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
 }
 
 fn reset(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
-    ctx.client.transaction = None;
-    ctx.client.subscriptions.clear();
+    super::transaction::discard_transaction(ctx.client);
+    super::transaction::unwatch_all(ctx.server, ctx.client);
+    super::pubsub::unsubscribe_all(ctx.server, ctx.client);
     ctx.client.select(0);
     ctx.set_protocol(Protocol::Resp2);
     ctx.client.reply_mode = ReplyMode::On;

@@ -45,16 +45,20 @@ fn arity(sub: &[u8]) -> Option<(usize, usize)> {
     })
 }
 
+/// The refusal DEBUG gets when `enable-debug-command` does not allow this client. Also
+/// checked before DEBUG is queued in MULTI, as Redis refuses it there.
+pub fn protection_error(ctx: &Ctx<'_>) -> Option<CommandError> {
+    let local = ctx.client.handle.addr.ip().is_loopback();
+    let allowed = ctx.server.config().enable_debug_command.allows(local);
+    (!allowed).then_some(CommandError::ProtectedCommand {
+        command: "DEBUG",
+        option: "enable-debug-command",
+    })
+}
+
 fn debug(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
-    let allowed = {
-        let local = ctx.client.handle.addr.ip().is_loopback();
-        ctx.server.config().enable_debug_command.allows(local)
-    };
-    if !allowed {
-        return Err(CommandError::ProtectedCommand {
-            command: "DEBUG",
-            option: "enable-debug-command",
-        });
+    if let Some(err) = protection_error(ctx) {
+        return Err(err);
     }
     let sub = &argv[1];
     match arity(sub) {

@@ -14,6 +14,7 @@ use super::string::with_db;
 use super::{Acl, Command, Ctx, Doc, DocFlags, Flags, KeySpec, KeySpecFlags as K};
 use crate::args::ScanOptions;
 use crate::args::{int_arg, is_keyword};
+use crate::config::keyspace_events as ev;
 use crate::error::{CommandError, CommandResult};
 use cedis_store::Ttl;
 
@@ -39,10 +40,12 @@ fn line(text: &str) -> CommandError {
 }
 
 /// Runs `change` on the hash at `key`, creating it when missing (Redis's
-/// `hashTypeLookupWriteOrCreate`); a hash left empty is deleted.
+/// `hashTypeLookupWriteOrCreate`); a hash left empty is deleted. Publishes `event` (a hash
+/// event), then `del` if the hash was deleted.
 fn write_hash<R>(
     ctx: &mut Ctx<'_>,
     key: &[u8],
+    event: &str,
     change: impl FnOnce(&mut Hash, Limits) -> R,
 ) -> Result<R, CommandError> {
     let now = ctx.now_ms();
@@ -54,6 +57,7 @@ fn write_hash<R>(
             let result = change(&mut hash, limits);
             if !hash.is_empty() {
                 db.set(key, Value::Hash(Box::new(hash)), Ttl::Clear, now);
+                ctx.notify(ev::HASH, event, key);
             }
             return Ok(result);
         }
@@ -63,12 +67,16 @@ fn write_hash<R>(
             .flatten()
             .ok_or(CommandError::WrongType)?,
     };
-    if db
+    let emptied = db
         .get(key, now)
         .and_then(Value::as_hash)
-        .is_some_and(Hash::is_empty)
-    {
+        .is_some_and(Hash::is_empty);
+    if emptied {
         db.remove(key, now);
+    }
+    ctx.notify(ev::HASH, event, key);
+    if emptied {
+        ctx.notify(ev::GENERIC, "del", key);
     }
     Ok(result)
 }
@@ -81,7 +89,7 @@ fn set_pairs(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<i64, CommandError> {
     if argv.len() % 2 == 1 {
         return Err(CommandError::WrongArity(argv_name(argv)));
     }
-    write_hash(ctx, &argv[1], |hash, limits| {
+    write_hash(ctx, &argv[1], "hset", |hash, limits| {
         let items: Vec<&[u8]> = argv[2..].iter().map(|b| &b[..]).collect();
         hash.try_conversion(&items, limits);
         pairs(argv)
@@ -113,7 +121,7 @@ fn hsetnx(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         None => false,
     };
     if !exists {
-        write_hash(ctx, &argv[1], |hash, limits| {
+        write_hash(ctx, &argv[1], "hset", |hash, limits| {
             hash.insert(&argv[2], &argv[3], limits)
         })?;
     }
@@ -147,7 +155,7 @@ fn hdel(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         None => false,
     };
     let deleted = if any {
-        write_hash(ctx, &argv[1], |hash, _| {
+        write_hash(ctx, &argv[1], "hdel", |hash, _| {
             argv[2..].iter().filter(|f| hash.remove(f)).count()
         })?
     } else {
@@ -248,7 +256,7 @@ fn hincrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     };
     let new = current.checked_add(incr).ok_or(CommandError::Overflow)?;
     let text = new.to_string();
-    write_hash(ctx, &argv[1], |hash, limits| {
+    write_hash(ctx, &argv[1], "hincrby", |hash, limits| {
         hash.insert(&argv[2], text.as_bytes(), limits)
     })?;
     ctx.reply.int(new);
@@ -271,7 +279,7 @@ fn hincrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         return Err(CommandError::NanOrInfinity);
     }
     let text = sum.format_human();
-    write_hash(ctx, &argv[1], |hash, limits| {
+    write_hash(ctx, &argv[1], "hincrbyfloat", |hash, limits| {
         hash.insert(&argv[2], text.as_bytes(), limits)
     })?;
     ctx.reply.bulk(text.as_bytes());

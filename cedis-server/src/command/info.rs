@@ -205,10 +205,11 @@ fn clients_section(ctx: &mut Ctx<'_>, out: &mut String) {
     field!(out, "maxclients", "{maxclients}");
     field!(out, "client_recent_max_input_buffer", "{max_input}");
     field!(out, "client_recent_max_output_buffer", "0");
-    // TODO: blocked_clients / tracking_clients once blocking commands and tracking exist.
-    field!(out, "blocked_clients", "0");
+    // TODO: tracking_clients once client tracking exists.
+    let blocked = server.signals.blocked_clients();
+    field!(out, "blocked_clients", "{blocked}");
     field!(out, "tracking_clients", "0");
-    field!(out, "clients_in_timeout_table", "0");
+    field!(out, "clients_in_timeout_table", "{blocked}");
 }
 
 /// Redis's `bytesToHuman`.
@@ -842,6 +843,15 @@ impl LatencyHistogram {
             slot.fetch_add(1, Ordering::Relaxed);
             self.total.fetch_add(1, Ordering::Relaxed);
         }
+    }
+
+    /// Each non-empty slot as (the highest value it holds, its count), lowest first
+    /// (`LATENCY HISTOGRAM` groups them into power-of-two buckets).
+    pub fn slots(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.counts.iter().enumerate().filter_map(|(i, c)| {
+            let count = c.load(Ordering::Relaxed);
+            (count > 0).then(|| (Self::highest_equivalent(i), count))
+        })
     }
 
     fn reset(&self) {

@@ -13,6 +13,7 @@ use cedis_types::Value;
 
 use super::{Acl, Command, Ctx, Doc, Flags, KeySpec, KeySpecFlags as K};
 use crate::args::{int_arg, is_keyword, parse_i64};
+use crate::config::keyspace_events as ev;
 use crate::config::MaxmemoryPolicy;
 use crate::error::{printable_line, CommandError, CommandResult};
 
@@ -30,11 +31,13 @@ fn signed(ms: u64) -> i64 {
 
 fn del(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let now = ctx.now_ms();
-    let db = ctx.db();
-    let deleted = argv[1..]
-        .iter()
-        .filter(|key| db.remove(key, now).is_some())
-        .count();
+    let mut deleted = 0;
+    for key in &argv[1..] {
+        if ctx.db().remove(key, now).is_some() {
+            deleted += 1;
+            ctx.notify(ev::GENERIC, "del", key);
+        }
+    }
     count_reply(ctx, deleted);
     Ok(())
 }
@@ -150,10 +153,12 @@ fn expire_generic(
         return Ok(());
     }
     if when <= signed(now) {
-        // A deadline already past deletes the key, as DEL would.
+        // A deadline already past deletes the key, as DEL would (and says `del`).
         db.remove(key, now);
+        ctx.notify(ev::GENERIC, "del", key);
     } else {
         db.set_expire(key, u64::try_from(when).ok(), now);
+        ctx.notify(ev::GENERIC, "expire", key);
     }
     ctx.reply.int(1);
     Ok(())
@@ -239,6 +244,9 @@ fn persist(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let removed = db.get(&argv[1], now).is_some()
         && db.expire_at(&argv[1], now).is_some()
         && db.set_expire(&argv[1], None, now);
+    if removed {
+        ctx.notify(ev::GENERIC, "persist", &argv[1]);
+    }
     ctx.reply.int(i64::from(removed));
     Ok(())
 }
@@ -258,7 +266,12 @@ fn rename_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], nx: bool) -> CommandResult 
     } else if nx && db.contains(dst, now) {
         false
     } else {
-        db.rename(src, dst, now)
+        let renamed = db.rename(src, dst, now);
+        if renamed {
+            ctx.notify(ev::GENERIC, "rename_from", src);
+            ctx.notify(ev::GENERIC, "rename_to", dst);
+        }
+        renamed
     };
     match (nx, done) {
         (false, _) => ctx.reply.ok(),
@@ -315,11 +328,16 @@ fn copy(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     };
     let ttl = db.expire_at(src, now).map_or(Ttl::Clear, Ttl::At);
     let target = ctx.store().db(dst_db);
-    if !replace && target.contains(dst, now) {
-        ctx.reply.int(0);
-        return Ok(());
+    if target.contains(dst, now) {
+        if !replace {
+            ctx.reply.int(0);
+            return Ok(());
+        }
+        // Redis deletes the old key first, so the copy is a `new` key.
+        target.remove(dst, now);
     }
     target.set(dst, value, ttl, now);
+    ctx.notify_in(dst_db, ev::GENERIC, "copy_to", dst);
     ctx.reply.int(1);
     Ok(())
 }
@@ -332,6 +350,10 @@ fn move_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     }
     let now = ctx.now_ms();
     let moved = ctx.store().move_key(&argv[1], src_db, dst_db, now);
+    if moved {
+        ctx.notify_in(src_db, ev::GENERIC, "move_from", &argv[1]);
+        ctx.notify_in(dst_db, ev::GENERIC, "move_to", &argv[1]);
+    }
     ctx.reply.int(i64::from(moved));
     Ok(())
 }
@@ -458,7 +480,17 @@ fn swapdb(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         return Err(CommandError::DbIndexOutOfRange);
     };
     if a != b {
-        store.swap(a, b);
+        super::transaction::touch_watched_before_swap(ctx, a, b);
+        ctx.store().swap(a, b);
+        // Clients blocked on a key that now holds data in its database are served.
+        let now = ctx.now_ms();
+        for db in [a, b] {
+            for key in ctx.server.signals.blocked_keys_in(db) {
+                if ctx.store().db(db).is_live(&key, now) {
+                    ctx.server.signals.mark_ready(db, &key);
+                }
+            }
+        }
     }
     ctx.reply.ok();
     Ok(())
@@ -475,6 +507,8 @@ fn flush_mode(argv: &[Bytes]) -> CommandResult {
 
 fn flushdb(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     flush_mode(argv)?;
+    let db = ctx.client.db;
+    super::transaction::touch_watched_before_flush(ctx, &[db]);
     ctx.db().clear();
     ctx.reply.ok();
     Ok(())
@@ -482,6 +516,8 @@ fn flushdb(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
 
 fn flushall(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     flush_mode(argv)?;
+    let dbs: Vec<usize> = (0..ctx.store().databases()).collect();
+    super::transaction::touch_watched_before_flush(ctx, &dbs);
     ctx.store().flush_all();
     ctx.reply.ok();
     Ok(())
@@ -527,7 +563,7 @@ pub fn refcount(value: &Value, maxmemory: u64, policy: MaxmemoryPolicy) -> i64 {
 }
 
 /// OBJECT's lookup: a read that leaves the key's idle time alone.
-const OBJECT_LOOKUP: Lookup = Lookup::READ.no_touch();
+const OBJECT_LOOKUP: Lookup = Lookup::READ.no_touch().no_notify();
 
 fn object_encoding(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let now = ctx.now_ms();

@@ -13,6 +13,7 @@ use super::{
     Acl, BeginSearch, Command, Ctx, Doc, DocFlags, FindKeys, Flags, KeySpec, KeySpecFlags as K,
 };
 use crate::args::{int_arg, is_keyword, parse_i64};
+use crate::config::keyspace_events as ev;
 use crate::error::{CommandError, CommandResult};
 
 /// The list a key holds: `Ok(None)` when missing, WRONGTYPE for another type.
@@ -30,6 +31,43 @@ fn write_len(db: &mut Keyspace, key: &[u8], now: u64) -> Result<Option<usize>, C
 
 /// Changes the (existing) list at `key`, deleting the key if it becomes empty.
 fn modify<R>(db: &mut Keyspace, key: &[u8], now: u64, f: impl FnOnce(&mut List) -> R) -> R {
+    modify_deleting(db, key, now, f).0
+}
+
+/// [`modify`], then the keyspace notifications Redis sends: `event` (a list event), and
+/// `del` when the list became empty and was deleted.
+fn modify_notify<R>(
+    ctx: &mut Ctx<'_>,
+    key: &[u8],
+    now: u64,
+    event: &str,
+    f: impl FnOnce(&mut List) -> R,
+) -> R {
+    let (result, deleted) = modify_deleting(ctx.db(), key, now, f);
+    ctx.notify(ev::LIST, event, key);
+    if deleted {
+        ctx.notify(ev::GENERIC, "del", key);
+    }
+    result
+}
+
+/// The list event for a push or pop at the head (`lpush`/`lpop`) or the tail.
+fn side_event(head: bool, push: bool) -> &'static str {
+    match (head, push) {
+        (true, true) => "lpush",
+        (false, true) => "rpush",
+        (true, false) => "lpop",
+        (false, false) => "rpop",
+    }
+}
+
+/// [`modify`], also saying whether the key was deleted because the list became empty.
+fn modify_deleting<R>(
+    db: &mut Keyspace,
+    key: &[u8],
+    now: u64,
+    f: impl FnOnce(&mut List) -> R,
+) -> (R, bool) {
     let mut empty = false;
     let result = db.update(key, now, |v| {
         let list = v.as_list_mut().expect("checked to be a list");
@@ -40,7 +78,7 @@ fn modify<R>(db: &mut Keyspace, key: &[u8], now: u64, f: impl FnOnce(&mut List) 
     if empty {
         db.remove(key, now);
     }
-    result.expect("checked to exist")
+    (result.expect("checked to exist"), empty)
 }
 
 /// Pushes onto `key`, creating the list when missing.
@@ -127,6 +165,7 @@ fn push_generic(
         return Ok(());
     }
     let len = push_elements(db, key, now, head, argv[2..].iter().map(|b| &b[..]), exists);
+    ctx.notify(ev::LIST, side_event(head, true), key);
     ctx.reply.int(i64::try_from(len).unwrap_or(i64::MAX));
     Ok(())
 }
@@ -184,7 +223,7 @@ fn pop_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], head: bool) -> CommandResult {
         ctx.reply.array(0);
         return Ok(());
     }
-    let popped = modify(db, key, now, |list| {
+    let popped = modify_notify(ctx, key, now, side_event(head, false), |list| {
         let n = count.unwrap_or(1).min(list.len());
         (0..n)
             .filter_map(|_| pop_one(list, head))
@@ -202,11 +241,11 @@ fn pop_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], head: bool) -> CommandResult {
     Ok(())
 }
 
-fn lpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+pub(crate) fn lpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     pop_generic(ctx, argv, true)
 }
 
-fn rpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+pub(crate) fn rpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     pop_generic(ctx, argv, false)
 }
 
@@ -358,7 +397,7 @@ fn lset(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let len = write_len(db, key, now)?.ok_or(CommandError::NoSuchKey)?;
     let index = int_arg(&argv[2])?;
     let i = resolve_index(index, len).ok_or(CommandError::IndexOutOfRange)?;
-    modify(db, key, now, |list| list.set(i, &argv[3]));
+    modify_notify(ctx, key, now, "lset", |list| list.set(i, &argv[3]));
     ctx.reply.ok();
     Ok(())
 }
@@ -382,7 +421,7 @@ fn linsert(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         ctx.reply.int(-1);
         return Ok(());
     };
-    let len = modify(db, key, now, |list| {
+    let len = modify_notify(ctx, key, now, "linsert", |list| {
         list.insert(pos + usize::from(after), &argv[4]);
         list.len()
     });
@@ -404,7 +443,7 @@ fn lrem(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         return Ok(());
     }
     let limit = usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX);
-    let removed = modify(db, key, now, |list| {
+    let removed = modify_notify(ctx, key, now, "lrem", |list| {
         list.remove_matching(&argv[3], limit, count < 0)
     });
     ctx.reply.int(i64::try_from(removed).unwrap_or(i64::MAX));
@@ -423,9 +462,11 @@ fn ltrim(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     };
     match resolve_range(start, end, len) {
         // Redis signals the key as modified even when the range keeps everything.
-        Some((s, e)) => modify(db, key, now, |list| list.retain_range(s, e)),
+        Some((s, e)) => modify_notify(ctx, key, now, "ltrim", |list| list.retain_range(s, e)),
         None => {
             db.remove(key, now);
+            ctx.notify(ev::LIST, "ltrim", key);
+            ctx.notify(ev::GENERIC, "del", key);
         }
     }
     ctx.reply.ok();
@@ -461,7 +502,7 @@ fn move_generic(
     }
     let dst_exists = write_len(db, dst, now)?.is_some();
     let element = if src == dst {
-        modify(db, src, now, |list| {
+        let e = modify(db, src, now, |list| {
             let e = pop_one(list, from_head);
             if let Some(e) = &e {
                 if to_head {
@@ -471,11 +512,20 @@ fn move_generic(
                 }
             }
             e
-        })
+        });
+        ctx.notify(ev::LIST, side_event(to_head, true), dst);
+        ctx.notify(ev::LIST, side_event(from_head, false), src);
+        e
     } else {
-        let e = modify(db, src, now, |list| pop_one(list, from_head));
+        let (e, deleted) = modify_deleting(db, src, now, |list| pop_one(list, from_head));
         if let Some(e) = &e {
             push_elements(db, dst, now, to_head, std::iter::once(&e[..]), dst_exists);
+        }
+        // Redis reports the push before the pop.
+        ctx.notify(ev::LIST, side_event(to_head, true), dst);
+        ctx.notify(ev::LIST, side_event(from_head, false), src);
+        if deleted {
+            ctx.notify(ev::GENERIC, "del", src);
         }
         e
     };
@@ -487,13 +537,13 @@ fn rpoplpush(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     move_generic(ctx, argv, false, true)
 }
 
-fn lmove(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+pub(crate) fn lmove(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let from_head = parse_side(&argv[3])?;
     let to_head = parse_side(&argv[4])?;
     move_generic(ctx, argv, from_head, to_head)
 }
 
-fn lmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+pub(crate) fn lmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let numkeys = parse_i64(&argv[1])
         .filter(|n| *n > 0)
         .ok_or_else(|| CommandError::Line("ERR numkeys should be greater than 0".to_string()))?;
@@ -524,7 +574,7 @@ fn lmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         if write_len(db, key, now)?.is_none() {
             continue;
         }
-        let popped = modify(db, key, now, |list| {
+        let popped = modify_notify(ctx, key, now, side_event(head, false), |list| {
             let n = count.min(list.len());
             (0..n)
                 .filter_map(|_| pop_one(list, head))

@@ -7,6 +7,7 @@
 //! name is written exactly once.
 
 pub mod bitmap;
+pub mod blocking;
 pub mod client;
 pub mod connection;
 pub mod debug;
@@ -16,11 +17,15 @@ pub mod hash;
 pub mod info;
 pub mod introspection;
 pub mod keys;
+pub mod latency;
 pub mod list;
+pub mod pubsub;
 pub mod server;
 pub mod set;
+pub mod slowlog;
 pub mod sort;
 pub mod string;
+pub mod transaction;
 pub mod zset;
 
 use std::collections::HashMap;
@@ -440,6 +445,11 @@ pub fn table() -> impl Iterator<Item = &'static Command> {
         set::COMMANDS,
         zset::COMMANDS,
         sort::COMMANDS,
+        slowlog::COMMANDS,
+        latency::COMMANDS,
+        pubsub::COMMANDS,
+        transaction::COMMANDS,
+        blocking::COMMANDS,
     ]
     .into_iter()
     .flatten()
@@ -495,6 +505,10 @@ pub struct Ctx<'a> {
     store: Option<MutexGuard<'a, Store>>,
     /// The time of the command being run, read once so a command sees one instant.
     now_ms: Option<u64>,
+    /// Running the queue of an EXEC: blocking commands must not block.
+    pub in_exec: bool,
+    /// Serving a blocked client because this key got data (see [`blocking`]).
+    pub serving: Option<Bytes>,
 }
 
 impl<'a> Ctx<'a> {
@@ -505,6 +519,8 @@ impl<'a> Ctx<'a> {
             reply,
             store: None,
             now_ms: None,
+            in_exec: false,
+            serving: None,
         }
     }
 
@@ -547,6 +563,42 @@ impl<'a> Ctx<'a> {
         self.reply.set_protocol(protocol);
     }
 
+    /// Publishes a keyspace notification for `key` in the client's database (see
+    /// [`crate::notify`]); `class` is a [`crate::config::keyspace_events`] bit.
+    pub fn notify(&self, class: u32, event: &str, key: &[u8]) {
+        self.server
+            .notifier
+            .notify(class, event, key, self.client.db);
+    }
+
+    /// [`Ctx::notify`] for a key in another database (MOVE, COPY … DB).
+    pub fn notify_in(&self, db: usize, class: u32, event: &str, key: &[u8]) {
+        self.server.notifier.notify(class, event, key, db);
+    }
+
+    /// Runs `argv` as `client` (a blocked client being served for `key`), inside this
+    /// batch's keyspace critical section, its reply going to `reply`.
+    pub fn run_for(
+        &mut self,
+        client: &mut ClientState,
+        reply: &mut Reply,
+        key: &Bytes,
+        argv: &[Bytes],
+    ) {
+        // Swap the client and reply in: the keyspace guard stays where it is.
+        std::mem::swap(self.client, client);
+        std::mem::swap(self.reply, reply);
+        let (in_exec, serving, now_ms) = (self.in_exec, self.serving.take(), self.now_ms);
+        self.in_exec = false;
+        self.serving = Some(key.clone());
+        dispatch(self, argv);
+        self.in_exec = in_exec;
+        self.serving = serving;
+        self.now_ms = now_ms;
+        std::mem::swap(self.client, client);
+        std::mem::swap(self.reply, reply);
+    }
+
     /// Ends the batch's keyspace critical section early.
     pub fn release_store(&mut self) {
         self.store = None;
@@ -576,6 +628,28 @@ pub fn dispatch(ctx: &mut Ctx<'_>, argv: &[Bytes]) {
     }
     if !ctx.client.authenticated && !cmd.flags.contains(Flags::NO_AUTH) {
         reject(ctx, Some(cmd), &CommandError::NoAuth);
+        return;
+    }
+    if ctx.client.in_resp2_subscribe_mode() && !ALLOWED_IN_SUBSCRIBE.contains(&cmd.name) {
+        reject(
+            ctx,
+            Some(cmd),
+            &CommandError::NotInSubscribeContext(cmd.name.to_string()),
+        );
+        return;
+    }
+    if ctx.client.transaction.is_some() && !transaction::NOT_QUEUED.contains(&cmd.name) {
+        let protected = match cmd.name {
+            "debug" => debug::protection_error(ctx),
+            _ => None,
+        };
+        if let Some(err) = protected {
+            reject(ctx, Some(cmd), &err);
+        } else if cmd.flags.contains(Flags::NO_MULTI) {
+            reject(ctx, Some(cmd), &CommandError::NotAllowedInTransaction);
+        } else {
+            transaction::queue(ctx, argv);
+        }
         return;
     }
     ctx.client.note_command(cmd.name);
@@ -628,15 +702,42 @@ pub fn dispatch(ctx: &mut Ctx<'_>, argv: &[Bytes]) {
         cmd_stats.record_call(elapsed, errors > 0);
     }
     stats.note_command();
+    slowlog::observe(ctx, cmd, argv, elapsed);
 }
 
-/// Replies with an error for a command refused before running, counting it.
+/// What a RESP2 connection with subscriptions may still run.
+const ALLOWED_IN_SUBSCRIBE: &[&str] = &[
+    "subscribe",
+    "psubscribe",
+    "ssubscribe",
+    "unsubscribe",
+    "punsubscribe",
+    "sunsubscribe",
+    "ping",
+    "quit",
+    "reset",
+];
+
+/// Replies with an error for a command refused before running, counting it. Inside
+/// MULTI the refusal fails the transaction; a refused EXEC aborts it on the spot.
 fn reject(ctx: &mut Ctx<'_>, cmd: Option<&Command>, err: &CommandError) {
     let stats = &ctx.server.stats;
     if let Some(cmd_stats) = cmd.and_then(|cmd| stats.commands.get(cmd.name)) {
         cmd_stats.record_rejected();
     }
     stats.errors.note(&err.to_string());
+    // A refused EXEC aborts the transaction (and says so even outside MULTI, as Redis).
+    if cmd.is_some_and(|cmd| cmd.name == "exec") {
+        transaction::discard_transaction(ctx.client);
+        transaction::unwatch_all(ctx.server, ctx.client);
+        let text = err.to_string();
+        let reason = text.strip_prefix("ERR ").unwrap_or(&text).to_string();
+        ctx.reply.error(&CommandError::ExecAbortBecause(reason));
+        return;
+    }
+    if ctx.client.transaction.is_some() {
+        ctx.client.transaction_failed = true;
+    }
     ctx.reply.error(err);
 }
 
@@ -725,10 +826,15 @@ mod tests {
             for index in &found {
                 assert!(*index < specs, "{}: key_spec_index {index}", cmd.name);
             }
-            // ... and every key spec is some argument's.
+            // ... and every key spec is some argument's (except `not_key` specs: Redis
+            // documents SSUBSCRIBE's shard channels as strings).
             for spec in 0..specs {
+                let not_key = usize::try_from(spec)
+                    .ok()
+                    .and_then(|i| cmd.key_specs.get(i))
+                    .is_some_and(|s| s.flags.contains(KeySpecFlags::NOT_KEY));
                 assert!(
-                    found.contains(&spec),
+                    not_key || found.contains(&spec),
                     "{}: key spec {spec} unused",
                     cmd.name
                 );

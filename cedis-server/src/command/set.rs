@@ -13,6 +13,7 @@ use super::keys::parse_cursor;
 use super::{Acl, Command, Ctx, Doc, Flags, KeySpec, KeySpecFlags as K};
 use crate::args::ScanOptions;
 use crate::args::{int_arg, is_keyword};
+use crate::config::keyspace_events as ev;
 use crate::error::{CommandError, CommandResult};
 
 /// The set a key holds: `Ok(None)` when missing, WRONGTYPE for another type.
@@ -33,7 +34,7 @@ fn int(n: usize) -> i64 {
 
 fn sadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let max = max_intset(ctx);
-    let (db, now, reply) = ctx.db_and_reply();
+    let (db, now, _) = ctx.db_and_reply();
     let key = &argv[1][..];
     let members = &argv[2..];
     let added = match as_set(db.get(key, now))? {
@@ -51,13 +52,16 @@ fn sadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
             })
             .unwrap_or(0),
     };
-    reply.int(int(added));
+    if added > 0 {
+        ctx.notify(ev::SET, "sadd", key);
+    }
+    ctx.reply.int(int(added));
     Ok(())
 }
 
 /// Removes `members` from the set at `key` (which must be a set), deleting the key when
-/// it empties; how many were removed.
-fn remove_members(db: &mut Keyspace, key: &[u8], members: &[&[u8]], now: u64) -> usize {
+/// it empties; how many were removed, and whether the key was deleted.
+fn remove_members(db: &mut Keyspace, key: &[u8], members: &[&[u8]], now: u64) -> (usize, bool) {
     let removed = db
         .update(key, now, |v| {
             v.as_set_mut().map_or((0, false), |s| {
@@ -69,23 +73,29 @@ fn remove_members(db: &mut Keyspace, key: &[u8], members: &[&[u8]], now: u64) ->
     if removed.1 {
         db.remove(key, now);
     }
-    removed.0
+    removed
 }
 
 fn srem(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
-    let (db, now, reply) = ctx.db_and_reply();
+    let (db, now, _) = ctx.db_and_reply();
     let key = &argv[1][..];
     let present = match as_set(db.get(key, now))? {
         None => false,
         Some(set) => argv[2..].iter().any(|m| set.contains(m)),
     };
-    let removed = if present {
+    let (removed, deleted) = if present {
         let members: Vec<&[u8]> = argv[2..].iter().map(|m| &m[..]).collect();
         remove_members(db, key, &members, now)
     } else {
-        0
+        (0, false)
     };
-    reply.int(int(removed));
+    if removed > 0 {
+        ctx.notify(ev::SET, "srem", key);
+    }
+    if deleted {
+        ctx.notify(ev::GENERIC, "del", key);
+    }
+    ctx.reply.int(int(removed));
     Ok(())
 }
 
@@ -167,9 +177,15 @@ fn spop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         reply.null();
         return Ok(());
     };
-    if empty || whole {
+    let deleted = empty || whole;
+    if deleted {
         db.remove(key, now);
     }
+    ctx.notify(ev::SET, "spop", key);
+    if deleted {
+        ctx.notify(ev::GENERIC, "del", key);
+    }
+    let reply = &mut *ctx.reply;
     match count {
         None => reply.bulk_or_null(popped.first().map(|m| &m[..])),
         Some(_) => {
@@ -233,15 +249,27 @@ fn smove(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         reply.int(i64::from(in_src));
         return Ok(());
     }
-    remove_members(db, src, &[member], now);
-    if dst_kind.is_some() {
-        db.update(dst, now, |v| v.as_set_mut().map(|s| s.insert(member, max)));
+    let (_, src_deleted) = remove_members(db, src, &[member], now);
+    // Redis reports the removal before it creates the destination (`new`).
+    ctx.notify(ev::SET, "srem", src);
+    if src_deleted {
+        ctx.notify(ev::GENERIC, "del", src);
+    }
+    let db = ctx.db();
+    let added = if dst_kind.is_some() {
+        db.update(dst, now, |v| v.as_set_mut().map(|s| s.insert(member, max)))
+            .flatten()
+            .unwrap_or(false)
     } else {
         let mut set = Set::new();
         set.insert(member, max);
         db.set(dst, Value::Set(Box::new(set)), Ttl::Clear, now);
+        true
+    };
+    if added {
+        ctx.notify(ev::SET, "sadd", dst);
     }
-    reply.int(1);
+    ctx.reply.int(1);
     Ok(())
 }
 
@@ -363,8 +391,11 @@ fn algebra_store(ctx: &mut Ctx<'_>, argv: &[Bytes], op: Op) -> CommandResult {
     let members = compute(db, op, &argv[2..], now, 0)?;
     let dst = &argv[1][..];
     if members.is_empty() {
-        db.remove(dst, now);
+        let existed = db.remove(dst, now).is_some();
         reply.int(0);
+        if existed {
+            ctx.notify(ev::GENERIC, "del", dst);
+        }
         return Ok(());
     }
     let mut set = Set::new();
@@ -373,6 +404,12 @@ fn algebra_store(ctx: &mut Ctx<'_>, argv: &[Bytes], op: Op) -> CommandResult {
     }
     reply.int(int(set.len()));
     db.set(dst, Value::Set(Box::new(set)), Ttl::Clear, now);
+    let event = match op {
+        Op::Union => "sunionstore",
+        Op::Inter => "sinterstore",
+        Op::Diff => "sdiffstore",
+    };
+    ctx.notify(ev::SET, event, dst);
     Ok(())
 }
 

@@ -31,6 +31,7 @@ use cedis_types::{List, Value};
 
 use super::{Acl, Command, Ctx, Doc, Flags, KeySpec, KeySpecFlags as K};
 use crate::args::{is_keyword, Args};
+use crate::config::keyspace_events as ev;
 use crate::error::{CommandError, CommandResult};
 
 /// The parsed options of one SORT call.
@@ -240,16 +241,19 @@ fn sort_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> CommandRe
     }
     match opts.store {
         Some(dest) => {
+            reply.int(i64::try_from(results.len()).unwrap_or(i64::MAX));
             if results.is_empty() {
-                db.remove(dest, now);
+                if db.remove(dest, now).is_some() {
+                    ctx.notify(ev::GENERIC, "del", dest);
+                }
             } else {
                 let list: List = results
                     .iter()
                     .map(|r| r.as_deref().unwrap_or(b""))
                     .collect();
                 db.set(dest, Value::List(Box::new(list)), Ttl::Clear, now);
+                ctx.notify(ev::LIST, "sortstore", dest);
             }
-            reply.int(i64::try_from(results.len()).unwrap_or(i64::MAX));
         }
         None => {
             reply.array(results.len());

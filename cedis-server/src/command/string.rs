@@ -11,6 +11,7 @@ use cedis_types::{lcs, StringValue, Value};
 
 use super::{Acl, Command, Ctx, Doc, DocFlags, Flags, KeySpec, KeySpecFlags as K};
 use crate::args::{int_arg, is_keyword};
+use crate::config::keyspace_events as ev;
 use crate::error::{CommandError, CommandResult};
 use crate::reply::Reply;
 
@@ -200,6 +201,10 @@ fn set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         ttl,
         now,
     );
+    ctx.notify(ev::STRING, "set", key);
+    if expire.is_some() {
+        ctx.notify(ev::GENERIC, "expire", key);
+    }
     match old {
         Some(old) => ctx.reply.bulk_or_null(old.as_deref()),
         None => ctx.reply.ok(),
@@ -215,6 +220,7 @@ fn setnx(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     } else {
         let value = Value::String(StringValue::from_bytes(&argv[2]));
         db.set(&argv[1], value, Ttl::Clear, now);
+        ctx.notify(ev::STRING, "set", &argv[1]);
         ctx.reply.int(1);
     }
     Ok(())
@@ -231,6 +237,8 @@ fn set_with_expire(ctx: &mut Ctx<'_>, argv: &[Bytes], kind: ExpireKind) -> Comma
     let at = deadline(kind, &argv[2], now, name)?;
     let value = Value::String(StringValue::from_bytes(&argv[3]));
     ctx.db().set(&argv[1], value, Ttl::At(at), now);
+    ctx.notify(ev::STRING, "set", &argv[1]);
+    ctx.notify(ev::GENERIC, "expire", &argv[1]);
     ctx.reply.ok();
     Ok(())
 }
@@ -249,6 +257,7 @@ fn getset(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let old = as_string(db.get_for_read(&argv[1], now))?.map(|s| s.to_bytes().into_owned());
     let value = Value::String(StringValue::from_bytes(&argv[2]));
     db.set(&argv[1], value, Ttl::Clear, now);
+    ctx.notify(ev::STRING, "set", &argv[1]);
     ctx.reply.bulk_or_null(old.as_deref());
     Ok(())
 }
@@ -285,29 +294,36 @@ fn getex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         i += 1;
     }
     let key = &argv[1][..];
-    with_db(ctx, |db, now, reply| {
+    let event = with_db(ctx, |db, now, reply| {
         let Some(value) = as_string(db.get_for_read(key, now))? else {
             reply.null();
-            return Ok(());
+            return Ok(None);
         };
         let at = match action {
             GetExAction::Expire(kind, arg) => Some(deadline(kind, arg, now, "getex")?),
             _ => None,
         };
         reply.bulk(&value.to_bytes());
-        match action {
-            GetExAction::Nothing => {}
-            GetExAction::Persist => {
-                if db.expire_at(key, now).is_some() {
-                    db.set_expire(key, None, now);
-                }
-            }
+        Ok(match action {
+            GetExAction::Nothing => None,
+            GetExAction::Persist => db.expire_at(key, now).map(|_| {
+                db.set_expire(key, None, now);
+                "persist"
+            }),
             GetExAction::Expire(..) => {
                 db.set_expire(key, at, now);
+                Some(if at.is_some_and(|at| at <= now) {
+                    "del"
+                } else {
+                    "expire"
+                })
             }
-        }
-        Ok(())
-    })
+        })
+    })?;
+    if let Some(event) = event {
+        ctx.notify(ev::GENERIC, event, key);
+    }
+    Ok(())
 }
 
 fn getdel(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
@@ -318,6 +334,7 @@ fn getdel(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         return Ok(());
     }
     let old = db.remove(&argv[1], now);
+    ctx.notify(ev::GENERIC, "del", &argv[1]);
     match old.as_ref().and_then(Value::as_string) {
         Some(s) => ctx.reply.bulk(&s.to_bytes()),
         None => ctx.reply.null(),
@@ -346,17 +363,18 @@ fn check_pairs(argv: &[Bytes], name: &str) -> CommandResult {
     Ok(())
 }
 
-fn set_pairs(db: &mut Keyspace, argv: &[Bytes], now: u64) {
+fn set_pairs(ctx: &mut Ctx<'_>, argv: &[Bytes], now: u64) {
     for pair in argv[1..].chunks_exact(2) {
         let value = Value::String(StringValue::from_bytes(&pair[1]));
-        db.set(&pair[0], value, Ttl::Clear, now);
+        ctx.db().set(&pair[0], value, Ttl::Clear, now);
+        ctx.notify(ev::STRING, "set", &pair[0]);
     }
 }
 
 fn mset(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     check_pairs(argv, "mset")?;
     let now = ctx.now_ms();
-    set_pairs(ctx.db(), argv, now);
+    set_pairs(ctx, argv, now);
     ctx.reply.ok();
     Ok(())
 }
@@ -371,7 +389,7 @@ fn msetnx(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     if any_exists {
         ctx.reply.int(0);
     } else {
-        set_pairs(db, argv, now);
+        set_pairs(ctx, argv, now);
         ctx.reply.int(1);
     }
     Ok(())
@@ -403,6 +421,7 @@ fn append(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
                 .unwrap_or(len)
         }
     };
+    ctx.notify(ev::STRING, "append", key);
     ctx.reply.int(i64::try_from(len).unwrap_or(i64::MAX));
     Ok(())
 }
@@ -431,6 +450,7 @@ fn add_integer(ctx: &mut Ctx<'_>, key: &[u8], delta: i64) -> CommandResult {
         }
         None => db.set(key, value, Ttl::Clear, now),
     }
+    ctx.notify(ev::STRING, "incrby", key);
     ctx.reply.int(new);
     Ok(())
 }
@@ -478,6 +498,7 @@ fn incrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         }
         None => db.set(key, value, Ttl::Clear, now),
     }
+    ctx.notify(ev::STRING, "incrbyfloat", key);
     ctx.reply.bulk(&text);
     Ok(())
 }
@@ -513,7 +534,7 @@ fn setrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
             check_length(ctx, offset, value.len() as u64)?;
             // Within proto-max-bulk-len, so it fits in memory's address space.
             let offset = usize::try_from(offset).map_err(|_| CommandError::StringTooLong)?;
-            match current_len {
+            let len = match current_len {
                 None => {
                     let mut bytes = vec![0; offset];
                     bytes.extend_from_slice(value);
@@ -529,7 +550,9 @@ fn setrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
                     })
                     .flatten()
                     .unwrap_or(len),
-            }
+            };
+            ctx.notify(ev::STRING, "setrange", key);
+            len
         }
     };
     ctx.reply.int(i64::try_from(len).unwrap_or(i64::MAX));

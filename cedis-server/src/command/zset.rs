@@ -17,6 +17,7 @@ use super::{
 };
 use crate::args::ScanOptions;
 use crate::args::{int_arg, is_keyword, parse_f64};
+use crate::config::keyspace_events as ev;
 use crate::error::{CommandError, CommandResult};
 use crate::reply::Reply;
 
@@ -254,6 +255,17 @@ struct AddFlags {
     incr: bool,
 }
 
+/// Publishes a zset command's keyspace notifications: `event` (a zset event) on `key`,
+/// then `del` when the command deleted the key.
+fn notify_zset(ctx: &Ctx<'_>, key: &[u8], event: Option<&str>, deleted: bool) {
+    if let Some(event) = event {
+        ctx.notify(ev::ZSET, event, key);
+    }
+    if deleted {
+        ctx.notify(ev::GENERIC, "del", key);
+    }
+}
+
 fn zadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let mut f = AddFlags::default();
     let mut i = 2;
@@ -300,8 +312,8 @@ fn zadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         pairs.push((score, &pair[1][..]));
     }
     let (max_entries, max_value) = thresholds(ctx);
-    with_db(ctx, |db, now, reply| {
-        let key = &argv[1][..];
+    let key = &argv[1][..];
+    let changed = with_db(ctx, |db, now, reply| {
         let current = as_zset(db.get(key, now))?;
         if current.is_none() && f.xx {
             if f.incr {
@@ -309,7 +321,7 @@ fn zadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
             } else {
                 reply.int(0);
             }
-            return Ok(());
+            return Ok(false);
         }
         // Plan first, so that a command that changes nothing does not count as a change.
         let mut planned: HashMap<&[u8], f64> = HashMap::new();
@@ -345,7 +357,8 @@ fn zadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
                 last = Some(score);
             }
         }
-        if !planned.is_empty() {
+        let changed = !planned.is_empty();
+        if changed {
             let changes = pairs
                 .iter()
                 .filter_map(|&(_, m)| planned.remove(m).map(|s| (s, m)))
@@ -376,15 +389,19 @@ fn zadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         } else {
             reply.int(added);
         }
-        Ok(())
-    })
+        Ok(changed)
+    })?;
+    if changed {
+        ctx.notify(ev::ZSET, if f.incr { "zincr" } else { "zadd" }, key);
+    }
+    Ok(())
 }
 
 fn zincrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let by = parse_f64(&argv[2]).ok_or(CommandError::NotFloat)?;
     let (max_entries, max_value) = thresholds(ctx);
-    with_db(ctx, |db, now, reply| {
-        let key = &argv[1][..];
+    let key = &argv[1][..];
+    let changed = with_db(ctx, |db, now, reply| {
         let member = &argv[3][..];
         let current = as_zset(db.get(key, now))?.map(|z| z.score(member));
         let new = match current.flatten() {
@@ -404,7 +421,10 @@ fn zincrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
                 z.insert(new, member, max_entries, max_value);
                 db.set(key, Value::ZSet(Box::new(z)), Ttl::Clear, now);
             }
-            Some(Some(cur)) if cur == new => {}
+            Some(Some(cur)) if cur == new => {
+                reply.double(new);
+                return Ok(false);
+            }
             Some(_) => {
                 db.update(key, now, |value| {
                     if let Some(z) = value.as_zset_mut() {
@@ -414,8 +434,12 @@ fn zincrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
             }
         }
         reply.double(new);
-        Ok(())
-    })
+        Ok(true)
+    })?;
+    if changed {
+        ctx.notify(ev::ZSET, "zincr", key);
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -591,21 +615,18 @@ fn zrange_any(
         _ => Parsed::Rank(int_arg(minarg)?, int_arg(maxarg)?),
     };
     let (max_entries, max_value) = thresholds(ctx);
-    with_db(ctx, |db, now, reply| {
+    let (event, deleted) = with_db(ctx, |db, now, reply| {
         let source = &argv[base][..];
-        let found = if store {
-            as_zset(db.get(source, now))?
-        } else {
-            as_zset(db.get_for_read(source, now))?
-        };
+        // A read lookup for ZRANGESTORE's source too: Redis counts it and reports `keymiss`.
+        let found = as_zset(db.get_for_read(source, now))?;
         let Some(z) = found else {
             if store {
-                db.remove(&argv[1], now);
+                let existed = db.remove(&argv[1], now).is_some();
                 reply.int(0);
-            } else {
-                reply.array(0);
+                return Ok((None, existed));
             }
-            return Ok(());
+            reply.array(0);
+            return Ok((None, false));
         };
         let len = z.len();
         let (start, count) = match parsed {
@@ -642,21 +663,24 @@ fn zrange_any(
             for (score, member) in z.iter_from(start, rev).take(count) {
                 result.insert(score, member, max_entries, max_value);
             }
-            if result.is_empty() {
-                db.remove(&argv[1], now);
+            let fired = if result.is_empty() {
+                (None, db.remove(&argv[1], now).is_some())
             } else {
                 db.set(&argv[1], Value::ZSet(Box::new(result)), Ttl::Clear, now);
-            }
+                (Some("zrangestore"), false)
+            };
             reply.int(len_i64(count));
-            return Ok(());
+            return Ok(fired);
         }
         if count == 0 {
             reply.array(0);
-            return Ok(());
+            return Ok((None, false));
         }
         reply_elements(reply, z.iter_from(start, rev), count, withscores, true);
-        Ok(())
-    })
+        Ok((None, false))
+    })?;
+    notify_zset(ctx, &argv[1], event, deleted);
+    Ok(())
 }
 
 fn zrangestore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
@@ -698,36 +722,48 @@ fn modify<R>(
     now: u64,
     change: impl FnOnce(&mut ZSet) -> R,
 ) -> Option<R> {
-    let result = db.update(key, now, |value| value.as_zset_mut().map(change))?;
-    if db
+    modify_deleting(db, key, now, change).map(|(result, _)| result)
+}
+
+/// [`modify`], also saying whether the key was deleted because the zset became empty.
+fn modify_deleting<R>(
+    db: &mut cedis_store::Keyspace,
+    key: &[u8],
+    now: u64,
+    change: impl FnOnce(&mut ZSet) -> R,
+) -> Option<(R, bool)> {
+    let result = db.update(key, now, |value| value.as_zset_mut().map(change))??;
+    let empty = db
         .get(key, now)
         .and_then(Value::as_zset)
-        .is_some_and(ZSet::is_empty)
-    {
+        .is_some_and(ZSet::is_empty);
+    if empty {
         db.remove(key, now);
     }
-    result
+    Some((result, empty))
 }
 
 fn zrem(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
-    with_db(ctx, |db, now, reply| {
-        let key = &argv[1][..];
+    let key = &argv[1][..];
+    let (removed, deleted) = with_db(ctx, |db, now, reply| {
         let members = &argv[2..];
         let any = match as_zset(db.get(key, now))? {
             Some(z) => members.iter().any(|m| z.score(m).is_some()),
             None => false,
         };
-        let removed = if any {
-            modify(db, key, now, |z| {
+        let (removed, deleted) = if any {
+            modify_deleting(db, key, now, |z| {
                 members.iter().filter(|m| z.remove(m)).count()
             })
-            .unwrap_or(0)
+            .unwrap_or((0, false))
         } else {
-            0
+            (0, false)
         };
         reply.int(len_i64(removed));
-        Ok(())
-    })
+        Ok::<_, CommandError>((removed, deleted))
+    })?;
+    notify_zset(ctx, key, (removed > 0).then_some("zrem"), deleted);
+    Ok(())
 }
 
 enum RemRange {
@@ -735,9 +771,15 @@ enum RemRange {
     Other(Box<dyn Range>),
 }
 
-fn zremrange_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], range: RemRange) -> CommandResult {
-    with_db(ctx, |db, now, reply| {
-        let key = &argv[1][..];
+/// ZREMRANGEBY*; `event` is the command's notification.
+fn zremrange_generic(
+    ctx: &mut Ctx<'_>,
+    argv: &[Bytes],
+    range: RemRange,
+    event: &str,
+) -> CommandResult {
+    let key = &argv[1][..];
+    let (removed, deleted) = with_db(ctx, |db, now, reply| {
         let ranks = match as_zset(db.get(key, now))? {
             Some(z) => match &range {
                 RemRange::Rank(start, end) => {
@@ -747,30 +789,32 @@ fn zremrange_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], range: RemRange) -> Comm
             },
             None => None,
         };
-        let removed = match ranks {
+        let (removed, deleted) = match ranks {
             Some((lo, hi)) if hi > lo => {
-                modify(db, key, now, |z| z.remove_rank_range(lo, hi)).unwrap_or(0)
+                modify_deleting(db, key, now, |z| z.remove_rank_range(lo, hi)).unwrap_or((0, false))
             }
-            _ => 0,
+            _ => (0, false),
         };
         reply.int(len_i64(removed));
-        Ok(())
-    })
+        Ok::<_, CommandError>((removed, deleted))
+    })?;
+    notify_zset(ctx, key, (removed > 0).then_some(event), deleted);
+    Ok(())
 }
 
 fn zremrangebyrank(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let range = RemRange::Rank(int_arg(&argv[2])?, int_arg(&argv[3])?);
-    zremrange_generic(ctx, argv, range)
+    zremrange_generic(ctx, argv, range, "zremrangebyrank")
 }
 
 fn zremrangebyscore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let range = RemRange::Other(Box::new(parse_score_range(&argv[2], &argv[3])?));
-    zremrange_generic(ctx, argv, range)
+    zremrange_generic(ctx, argv, range, "zremrangebyscore")
 }
 
 fn zremrangebylex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let range = RemRange::Other(Box::new(parse_lex_range(&argv[2], &argv[3])?));
-    zremrange_generic(ctx, argv, range)
+    zremrange_generic(ctx, argv, range, "zremrangebylex")
 }
 
 fn zpop_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], max: bool) -> CommandResult {
@@ -784,8 +828,8 @@ fn zpop_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], max: bool) -> CommandResult {
         },
         None => None,
     };
-    with_db(ctx, |db, now, reply| {
-        let key = &argv[1][..];
+    let key = &argv[1][..];
+    let popped = with_db(ctx, |db, now, reply| {
         let len = match as_zset(db.get(key, now))? {
             Some(z) => z.len(),
             None => 0,
@@ -793,7 +837,7 @@ fn zpop_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], max: bool) -> CommandResult {
         let n = count.unwrap_or(1).min(len);
         if n == 0 {
             reply.array(0);
-            return Ok(());
+            return Ok(None);
         }
         let popped = pop_n(db, key, now, n, max);
         reply_elements(
@@ -803,8 +847,21 @@ fn zpop_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], max: bool) -> CommandResult {
             true,
             count.is_some(),
         );
-        Ok(())
-    })
+        Ok::<_, CommandError>(Some(n == len))
+    })?;
+    if let Some(deleted) = popped {
+        notify_zset(ctx, key, Some(pop_event(max)), deleted);
+    }
+    Ok(())
+}
+
+/// The notification of a pop from the low or high (`max`) end.
+fn pop_event(max: bool) -> &'static str {
+    if max {
+        "zpopmax"
+    } else {
+        "zpopmin"
+    }
 }
 
 fn zpopmin(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
@@ -914,12 +971,8 @@ fn zsetop_generic(
     {
         let (db, now, _) = ctx.db_and_reply();
         for key in keys {
-            let value = if dst.is_some() {
-                db.get(key, now)
-            } else {
-                db.get_for_read(key, now)
-            };
-            srcs.push(match value {
+            // Read lookups in the STORE forms too: Redis counts them and reports `keymiss`.
+            srcs.push(match db.get_for_read(key, now) {
                 None => Src::Missing,
                 Some(Value::ZSet(z)) => Src::Z((**z).clone()),
                 Some(Value::Set(s)) => Src::S((**s).clone()),
@@ -1038,35 +1091,51 @@ fn zsetop_generic(
     }
     result.sort_by(|a, b| cedis_types::skiplist::cmp_entry(a.0, &a.1, b.0, &b.1));
     let (max_entries, max_value) = thresholds(ctx);
-    with_db(ctx, |db, now, reply| {
-        match dst {
-            Some(d) => {
-                let key = &argv[d][..];
-                if result.is_empty() {
-                    db.remove(key, now);
+    let fired = with_db(ctx, |db, now, reply| match dst {
+        Some(d) => {
+            let key = &argv[d][..];
+            let deleted = if result.is_empty() {
+                db.remove(key, now).is_some()
+            } else {
+                let mut z = if result.len() <= max_entries {
+                    ZSet::new()
                 } else {
-                    let mut z = if result.len() <= max_entries {
-                        ZSet::new()
-                    } else {
-                        ZSet::new_skiplist()
-                    };
-                    for (score, member) in &result {
-                        z.insert(*score, member, max_entries, max_value);
-                    }
-                    db.set(key, Value::ZSet(Box::new(z)), Ttl::Clear, now);
+                    ZSet::new_skiplist()
+                };
+                for (score, member) in &result {
+                    z.insert(*score, member, max_entries, max_value);
                 }
-                reply.int(len_i64(result.len()));
-            }
-            None => reply_elements(
+                db.set(key, Value::ZSet(Box::new(z)), Ttl::Clear, now);
+                false
+            };
+            reply.int(len_i64(result.len()));
+            Some((d, deleted))
+        }
+        None => {
+            reply_elements(
                 reply,
                 result.iter().map(|(s, m)| (*s, &m[..])),
                 result.len(),
                 withscores,
                 true,
-            ),
+            );
+            None
         }
-        Ok(())
-    })
+    });
+    if let Some((d, deleted)) = fired {
+        let event = match op {
+            SetOp::Union => "zunionstore",
+            SetOp::Inter => "zinterstore",
+            SetOp::Diff => "zdiffstore",
+        };
+        notify_zset(
+            ctx,
+            &argv[d],
+            (!deleted && !result.is_empty()).then_some(event),
+            deleted,
+        );
+    }
+    Ok(())
 }
 
 fn zunion(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
@@ -1101,7 +1170,7 @@ fn zintercard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
 // ZMPOP, ZRANDMEMBER, ZSCAN
 // ---------------------------------------------------------------------------------------
 
-fn zmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+pub(crate) fn zmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let numkeys = match crate::args::parse_i64(&argv[1]) {
         Some(n) if n >= 1 => usize::try_from(n).unwrap_or(usize::MAX),
         _ => return Err(err("ERR numkeys should be greater than 0")),
@@ -1131,7 +1200,7 @@ fn zmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         }
     }
     let count = count.unwrap_or(1);
-    with_db(ctx, |db, now, reply| {
+    let popped = with_db(ctx, |db, now, reply| {
         for key in &argv[2..where_at] {
             let len = match as_zset(db.get(key, now))? {
                 Some(z) if !z.is_empty() => z.len(),
@@ -1139,6 +1208,7 @@ fn zmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
             };
             let n = count.min(len);
             let popped = pop_n(db, key, now, n, max);
+            let fired = Some((&key[..], n == len));
             reply.array(2);
             reply.bulk(key);
             reply.array(popped.len());
@@ -1147,15 +1217,19 @@ fn zmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
                 reply.bulk(member);
                 reply.double(*score);
             }
-            return Ok(());
+            return Ok(fired);
         }
         reply.null_array();
-        Ok(())
-    })
+        Ok::<_, CommandError>(None)
+    })?;
+    if let Some((key, deleted)) = popped {
+        notify_zset(ctx, key, Some(pop_event(max)), deleted);
+    }
+    Ok(())
 }
 
 /// Pops `n` elements from the low (or high, `max`) end of the zset at `key`.
-fn pop_n(
+pub(crate) fn pop_n(
     db: &mut cedis_store::Keyspace,
     key: &[u8],
     now: u64,
