@@ -342,6 +342,16 @@ const MPOP_FLAGS: Flags = Flags::WRITE
     .union(Flags::MOVABLEKEYS);
 
 const RW_ACCESS_DELETE: K = K::RW.union(K::ACCESS).union(K::DELETE);
+/// BLMPOP/BZMPOP: `numkeys` at argument 2, the keys after it.
+const MPOP_KEYS: &[KeySpec] = &[KeySpec::new(
+    RW_ACCESS_DELETE,
+    super::BeginSearch::Index(2),
+    super::FindKeys::Keynum {
+        keynumidx: 0,
+        firstkey: 1,
+        keystep: 1,
+    },
+)];
 
 const fn doc(
     summary: &'static str,
@@ -443,15 +453,7 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(MPOP_FLAGS)
     .acl(Acl::LIST)
-    .key_specs(&[KeySpec::new(
-        RW_ACCESS_DELETE,
-        super::BeginSearch::Index(2),
-        super::FindKeys::Keynum {
-            keynumidx: 0,
-            firstkey: 1,
-            keystep: 1,
-        },
-    )]),
+    .key_specs(MPOP_KEYS),
     Command::new(
         "bzpopmin",
         -3,
@@ -495,13 +497,5 @@ pub static COMMANDS: &[Command] = &[
     )
     .flags(MPOP_FLAGS)
     .acl(Acl::SORTEDSET)
-    .key_specs(&[KeySpec::new(
-        RW_ACCESS_DELETE,
-        super::BeginSearch::Index(2),
-        super::FindKeys::Keynum {
-            keynumidx: 0,
-            firstkey: 1,
-            keystep: 1,
-        },
-    )]),
+    .key_specs(MPOP_KEYS),
 ];
