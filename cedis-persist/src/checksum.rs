@@ -15,6 +15,7 @@ pub fn crc64(bytes: &[u8]) -> u64 {
 }
 
 /// Streaming form of [`crc64`], for checksumming a file while it is written.
+#[derive(Clone)]
 pub struct Crc64 {
     digest: crc::Digest<'static, u64>,
 }
@@ -34,6 +35,11 @@ impl Crc64 {
 
     pub fn finish(self) -> u64 {
         self.digest.finalize()
+    }
+
+    /// The checksum of what was fed so far, leaving the digest running.
+    pub fn value(&self) -> u64 {
+        self.digest.clone().finalize()
     }
 }
 

@@ -1,11 +1,30 @@
 #![doc = include_str!("../README.md")]
 //!
-//! Layout:
-//! - [`checksum`]: the CRC-64 that ends every RDB file and DUMP payload.
+//! # Layout
 //!
-//! RDB, AOF and DUMP payloads arrive with the persistence work; they will read and write
-//! the keyspace through `cedis-store`'s API, never its internals.
+//! - [`rdb`]: the RDB format. [`RdbWriter`] streams a file (header, AUX fields, databases,
+//!   keys, EOF and checksum); [`RdbReader`] parses one from any `std::io::Read` into an
+//!   [`RdbSink`]. Inside: `length` and `string` (the two primitive encodings), `listpack`,
+//!   `ziplist`, `zipmap`, `intset` (compact blobs, validated in full on reading),
+//!   `score` (zset scores as text), `value` (every value type, both directions).
+//! - [`mod@dump`]: DUMP payloads for DUMP/RESTORE ([`dump()`], [`restore`]).
+//! - [`lzf`]: LZF compression, byte-compatible with what Redis writes.
+//! - [`checksum`]: the CRC-64 that ends every RDB file and DUMP payload.
+//! - [`error`]: [`RdbError`] and [`Corrupt`] (every read error carries its byte offset).
+//!
+//! Nothing here panics on input: corrupt or hostile files and payloads give errors, and
+//! lengths read from them never size an allocation before the bytes are there.
 
 pub mod checksum;
+pub mod dump;
+pub mod error;
+pub mod lzf;
+pub mod rdb;
 
 pub use checksum::crc64;
+pub use dump::{dump, restore, DumpError};
+pub use error::{Corrupt, RdbError};
+pub use rdb::{
+    read_rdb, AuxFields, Entry, LoadLimits, RdbReader, RdbSink, RdbWriter, Summary,
+    UnsupportedValue, WriteOptions,
+};

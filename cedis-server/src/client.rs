@@ -41,6 +41,16 @@ pub struct ClientState {
     pub protocol: Protocol,
     pub authenticated: bool,
     pub reply_mode: ReplyMode,
+    /// The reply of the command running now is dropped (the command after `CLIENT REPLY
+    /// SKIP`); `CLIENT REPLY ON` clears it.
+    pub skip_current: bool,
+    /// In MONITOR mode: sees every command; may not touch the keyspace.
+    pub monitor: bool,
+    /// `CLIENT TRACKING` options while tracking is on (the table in
+    /// [`crate::tracking`] is the authority; this copy spares it a lock per command).
+    pub tracking: Option<crate::tracking::TrackingMode>,
+    /// `CLIENT CACHING yes|no`: applies to the next command only.
+    pub caching: Option<bool>,
     /// Set by QUIT, SHUTDOWN and protocol errors: flush the replies, then close.
     pub close_after_reply: bool,
     pub no_evict: bool,
@@ -136,6 +146,10 @@ impl ClientState {
             protocol: Protocol::Resp2,
             authenticated,
             reply_mode: ReplyMode::On,
+            skip_current: false,
+            monitor: false,
+            tracking: None,
+            caching: None,
             close_after_reply: false,
             no_evict: false,
             no_touch: false,
@@ -221,7 +235,24 @@ pub struct ClientHandle {
     /// The blocked command was answered by someone else (served, or CLIENT UNBLOCK):
     /// its reply is in the outbox.
     unblocked: AtomicBool,
+    /// Flags other connections show in `CLIENT LIST` (see [`ClientHandle::flags`]).
+    pub monitor: AtomicBool,
+    /// Waiting in a blocking command or held by CLIENT PAUSE (`b`).
+    pub blocked: AtomicBool,
+    /// `CLIENT NO-EVICT on` (`e`).
+    pub no_evict: AtomicBool,
+    /// [`TRACKING_ON`], [`TRACKING_BROKEN`], [`TRACKING_BCAST`] bits (`t`, `R`, `B`).
+    tracking: AtomicU8,
+    /// `redir=` of `CLIENT LIST`: -1 without tracking, 0 without a redirect.
+    tracking_redirect: AtomicI64,
 }
+
+/// Tracking is on (`t` in `CLIENT LIST`).
+pub const TRACKING_ON: u8 = 1;
+/// The redirect target went away (`R`).
+pub const TRACKING_BROKEN: u8 = 2;
+/// BCAST mode (`B`).
+pub const TRACKING_BCAST: u8 = 4;
 
 /// Output waiting in a [`ClientHandle`]'s outbox, with what the output buffer limits need.
 #[derive(Debug, Default)]
@@ -370,19 +401,37 @@ impl ClientHandle {
         lock(&self.outbox).reply.set_protocol(protocol);
     }
 
-    /// `flags=` of `CLIENT LIST`: `P` for a Pub/Sub subscriber, `N` for nothing special.
-    fn flags(&self) -> String {
-        let mut flags = String::new();
-        if self.multi.load(Ordering::Relaxed) >= 0 {
-            flags.push('x');
-        }
-        if self
-            .sub_counts
+    /// Mirrors the tracking state for `CLIENT LIST` (`flags` bits, `redir=`).
+    pub fn set_tracking(&self, flags: u8, redirect: i64) {
+        self.tracking.store(flags, Ordering::Relaxed);
+        self.tracking_redirect.store(redirect, Ordering::Relaxed);
+    }
+
+    /// Whether the client has any subscription (`CLIENT LIST TYPE pubsub`).
+    pub fn is_subscriber(&self) -> bool {
+        self.sub_counts
             .iter()
             .any(|c| c.load(Ordering::Relaxed) > 0)
-        {
-            flags.push('P');
-        }
+    }
+
+    /// `flags=` of `CLIENT LIST`, letters in Redis's order: `O` monitor, `P` subscriber,
+    /// `x` in MULTI, `b` blocked, `t` tracking, `R` broken tracking redirect, `B` BCAST
+    /// tracking, `d` a WATCHed key changed, `e` no-evict; `N` for none.
+    fn flags(&self) -> String {
+        let mut flags = String::new();
+        let relaxed = Ordering::Relaxed;
+        let set = [
+            ('O', self.monitor.load(relaxed)),
+            ('P', self.is_subscriber()),
+            ('x', self.multi.load(relaxed) >= 0),
+            ('b', self.blocked.load(relaxed)),
+            ('t', self.tracking.load(relaxed) & TRACKING_ON != 0),
+            ('R', self.tracking.load(relaxed) & TRACKING_BROKEN != 0),
+            ('B', self.tracking.load(relaxed) & TRACKING_BCAST != 0),
+            ('d', self.watch_dirty()),
+            ('e', self.no_evict.load(relaxed)),
+        ];
+        flags.extend(set.iter().filter(|(_, on)| *on).map(|(c, _)| *c));
         if flags.is_empty() {
             flags.push('N');
         }
@@ -398,7 +447,7 @@ impl ClientHandle {
             line,
             "id={} addr={} laddr={} fd=0 name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} \
              multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem={} \
-             tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
+             tot-mem={} events=r cmd={} user=default redir={} resp={}",
             self.id,
             self.addr,
             self.local_addr,
@@ -416,6 +465,7 @@ impl ClientHandle {
             self.outbox_len(),
             16384 + qbuf + self.outbox_len(),
             *lock(&self.last_command),
+            self.tracking_redirect.load(Ordering::Relaxed),
             self.resp.load(Ordering::Relaxed),
         );
         line
@@ -460,6 +510,11 @@ impl ClientRegistry {
             watch_dirty: AtomicBool::new(false),
             multi: AtomicI64::new(-1),
             unblocked: AtomicBool::new(false),
+            monitor: AtomicBool::new(false),
+            blocked: AtomicBool::new(false),
+            no_evict: AtomicBool::new(false),
+            tracking: AtomicU8::new(0),
+            tracking_redirect: AtomicI64::new(-1),
         });
         lock(&self.clients).insert(id, Arc::clone(&handle));
         handle

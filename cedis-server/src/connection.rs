@@ -64,26 +64,60 @@ pub async fn run(server: Arc<Server>, mut stream: TcpStream, handle: Arc<ClientH
                 }
             }
             handle.touch();
-            let mut blocked = run_batch(&server, &mut client, &mut reply, &mut decoder, &mut input);
-            // A blocking command stopped the batch: answer what came before it, wait,
-            // then go on with the commands that were pipelined behind it.
-            while let Some(deadline) = blocked {
+            let mut end = run_batch(
+                &server,
+                &mut client,
+                &mut reply,
+                &mut decoder,
+                &mut input,
+                None,
+            );
+            // A command stopped the batch: answer what came before it, wait, then go on
+            // with the commands that were pipelined behind it.
+            loop {
+                let held = match end {
+                    BatchEnd::Done => break,
+                    BatchEnd::Blocked(deadline) => {
+                        if !flush(&server, &mut stream, &handle, &mut reply).await {
+                            break 'connection;
+                        }
+                        handle.blocked.store(true, Ordering::Relaxed);
+                        let waited = wait_unblocked(
+                            &server,
+                            &handle,
+                            &mut stream,
+                            &mut input,
+                            deadline,
+                            &mut reply,
+                        )
+                        .await;
+                        handle.blocked.store(false, Ordering::Relaxed);
+                        if !waited {
+                            break 'connection;
+                        }
+                        None
+                    }
+                    BatchEnd::Paused(argv) => {
+                        if !flush(&server, &mut stream, &handle, &mut reply).await {
+                            break 'connection;
+                        }
+                        if !wait_unpaused(&server, &client, &argv, &mut stream, &mut input).await {
+                            break 'connection;
+                        }
+                        Some(argv)
+                    }
+                };
                 if !flush(&server, &mut stream, &handle, &mut reply).await {
                     break 'connection;
                 }
-                let waited = wait_unblocked(
+                end = run_batch(
                     &server,
-                    &handle,
-                    &mut stream,
-                    &mut input,
-                    deadline,
+                    &mut client,
                     &mut reply,
-                )
-                .await;
-                if !waited || !flush(&server, &mut stream, &handle, &mut reply).await {
-                    break 'connection;
-                }
-                blocked = run_batch(&server, &mut client, &mut reply, &mut decoder, &mut input);
+                    &mut decoder,
+                    &mut input,
+                    held,
+                );
             }
             if input.len() as u64 > query_buffer_limit {
                 tracing::warn!("Closing client that reached max query buffer length");
@@ -100,6 +134,12 @@ pub async fn run(server: Arc<Server>, mut stream: TcpStream, handle: Arc<ClientH
     }
     crate::command::pubsub::unsubscribe_all(&server, &mut client);
     crate::command::transaction::unwatch_all(&server, &mut client);
+    if client.monitor {
+        server.monitors.remove(handle.id);
+    }
+    if client.tracking.is_some() {
+        server.tracking.disable(handle.id);
+    }
     let _ = stream.shutdown().await;
     server.clients.unregister(handle.id);
 }
@@ -206,60 +246,144 @@ async fn write_out(stream: &mut TcpStream, handle: &ClientHandle, bytes: &[u8]) 
     }
 }
 
-/// Decodes and runs every complete command in `input`. Stops early when a command
-/// blocks: it is registered as waiting (before the keyspace lock is released) and its
-/// deadline returned.
+/// Why [`run_batch`] returned.
+enum BatchEnd {
+    /// Every complete command ran (or the connection is closing).
+    Done,
+    /// A blocking command is registered as waiting, until this deadline (`None`: forever).
+    Blocked(Option<std::time::Instant>),
+    /// CLIENT PAUSE holds this command back; it has not run.
+    Paused(Vec<Bytes>),
+}
+
+/// Decodes and runs every complete command in `input`, starting with `held` (a command
+/// a pause held back) when given. Stops early when a command blocks (it is registered as
+/// waiting before the keyspace lock is released) or a pause holds one back.
 fn run_batch(
     server: &Server,
     client: &mut ClientState,
     reply: &mut Reply,
     decoder: &mut RequestDecoder,
     input: &mut BytesMut,
-) -> Option<Option<std::time::Instant>> {
+    mut held: Option<Vec<Bytes>>,
+) -> BatchEnd {
     let mut ctx = Ctx::new(server, client, reply);
     loop {
         decoder.set_auth_required(!ctx.client.authenticated);
-        match decoder.decode(input) {
-            Ok(Some(argv)) => {
-                execute(&mut ctx, &argv);
-                crate::command::blocking::serve_ready_keys(&mut ctx);
-                if let Some(request) = ctx.client.blocked.take() {
-                    ctx.store();
-                    server.signals.block(BlockedClient {
-                        client: Arc::clone(&ctx.client.handle),
-                        db: ctx.client.db,
-                        protocol: ctx.client.protocol,
-                        argv: argv.to_vec(),
-                        keys: request.keys,
-                    });
-                    return Some(request.deadline);
+        let buffered = input.len();
+        let argv = match held.take() {
+            Some(argv) => argv,
+            None => match decoder.decode(input) {
+                Ok(Some(argv)) => argv,
+                Ok(None) => return BatchEnd::Done,
+                Err(err) => {
+                    tracing::debug!("Protocol error from client {}: {err}", ctx.client.id);
+                    ctx.reply
+                        .error(&crate::error::CommandError::Line(err.to_string()));
+                    ctx.client.close_after_reply = true;
+                    return BatchEnd::Done;
                 }
-                if ctx.client.close_after_reply {
-                    return None;
-                }
-            }
-            Ok(None) => return None,
-            Err(err) => {
-                tracing::debug!("Protocol error from client {}: {err}", ctx.client.id);
-                ctx.reply
-                    .error(&crate::error::CommandError::Line(err.to_string()));
-                ctx.client.close_after_reply = true;
-                return None;
-            }
+            },
+        };
+        if server.pause.holds(ctx.client, &argv) {
+            return BatchEnd::Paused(argv);
+        }
+        // `qbuf=` while a command runs counts the command itself, as in Redis.
+        ctx.client
+            .handle
+            .query_buffer
+            .store(buffered, Ordering::Relaxed);
+        let tracking = &server.tracking;
+        let id = ctx.client.id;
+        if tracking.is_active() {
+            // Keys evicted from a full tracking table are invalidated before the command.
+            let outer = tracking.set_current(id);
+            tracking.enforce_limit();
+            tracking.set_current(outer);
+            tracking.take_own(id, ctx.reply);
+        }
+        execute(&mut ctx, &argv);
+        if tracking.is_active() {
+            let outer = tracking.set_current(id);
+            tracking.flush_broadcasts();
+            tracking.set_current(outer);
+            tracking.take_own(id, ctx.reply);
+        }
+        crate::command::blocking::serve_ready_keys(&mut ctx);
+        if let Some(request) = ctx.client.blocked.take() {
+            ctx.store();
+            server.signals.block(BlockedClient {
+                client: Arc::clone(&ctx.client.handle),
+                db: ctx.client.db,
+                protocol: ctx.client.protocol,
+                argv: argv.to_vec(),
+                keys: request.keys,
+            });
+            return BatchEnd::Blocked(request.deadline);
+        }
+        if ctx.client.close_after_reply {
+            return BatchEnd::Done;
         }
     }
 }
 
+/// Waits until CLIENT PAUSE no longer holds `argv` back (unpaused, timed out, or turned
+/// into a pause that lets it through). Bytes that arrive meanwhile are kept. False when
+/// the connection closed or was killed.
+async fn wait_unpaused(
+    server: &Server,
+    client: &ClientState,
+    argv: &[Bytes],
+    stream: &mut TcpStream,
+    input: &mut BytesMut,
+) -> bool {
+    let handle = &client.handle;
+    let mut changes = server.pause.subscribe();
+    server.pause.note_waiting(true);
+    handle.blocked.store(true, Ordering::Relaxed);
+    let mut alive = true;
+    while server.pause.holds(client, argv) {
+        let until = server.pause.current().map(|p| p.until);
+        input.reserve(4096);
+        tokio::select! {
+            _ = changes.changed() => {}
+            _ = async {
+                match until {
+                    Some(at) => tokio::time::sleep_until(at.into()).await,
+                    None => std::future::pending::<()>().await,
+                }
+            } => {}
+            _ = handle.killed() => {
+                alive = false;
+                break;
+            }
+            read = stream.read_buf(input) => match read {
+                Ok(0) | Err(_) => {
+                    alive = false;
+                    break;
+                }
+                Ok(n) => {
+                    server.stats.net_input_bytes.fetch_add(n as u64, Ordering::Relaxed);
+                }
+            },
+        }
+    }
+    handle.blocked.store(false, Ordering::Relaxed);
+    server.pause.note_waiting(false);
+    alive
+}
+
 /// Runs one command and applies `CLIENT REPLY OFF|SKIP` to its reply.
 pub fn execute(ctx: &mut Ctx<'_>, argv: &[Bytes]) {
-    let before = ctx.client.reply_mode;
-    if before == ReplyMode::SkipNext {
+    if ctx.client.reply_mode == ReplyMode::SkipNext {
         ctx.client.reply_mode = ReplyMode::On;
+        ctx.client.skip_current = true;
     }
     let start = ctx.reply.len();
     ctx.reply.take_wrote_push();
     command::dispatch(ctx, argv);
-    let suppressed = before == ReplyMode::SkipNext || ctx.client.reply_mode != ReplyMode::On;
+    let suppressed =
+        std::mem::take(&mut ctx.client.skip_current) || ctx.client.reply_mode != ReplyMode::On;
     // Pushes (subscription confirmations) are not replies: they always go out.
     if suppressed && !ctx.reply.take_wrote_push() {
         ctx.reply.truncate(start);

@@ -15,8 +15,16 @@ pub enum CommandError {
     /// `command` is the container's name in upper case, as in `Try CONFIG HELP.`
     #[error("ERR unknown subcommand '{sub}'. Try {command} HELP.")]
     UnknownSubcommand { sub: String, command: String },
+    /// A subcommand given arguments it does not take (`CLIENT PAUSE 10 WRITE x`).
+    #[error(
+        "ERR unknown subcommand or wrong number of arguments for '{sub}'. Try {command} HELP."
+    )]
+    SubcommandArguments { sub: String, command: String },
     #[error("ERR syntax error")]
     Syntax,
+    /// A MONITOR (or replica) connection sent a command that reads or writes keys.
+    #[error("ERR Replica can't interact with the keyspace")]
+    ReplicaKeyspace,
     #[error("ERR value is not an integer or out of range")]
     NotInteger,
     #[error("ERR value is not a valid float")]

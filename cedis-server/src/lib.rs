@@ -11,6 +11,9 @@
 //! - [`pubsub`]: the Pub/Sub registry and message fan-out into client outboxes.
 //! - [`notify`]: keyspace notifications, published through [`pubsub`].
 //! - [`signals`]: the keyspace's change hook: expiry events, WATCH, blocked clients.
+//! - [`monitor`]: MONITOR's feed of executed commands.
+//! - [`pause`]: CLIENT PAUSE, holding commands back.
+//! - [`tracking`]: CLIENT TRACKING (client-side caching) and its invalidations.
 //! - [`args`]: the shared argument cursor every handler parses its arguments with.
 //! - [`reply`]: the reply writer, straight into the connection's output buffer.
 //! - [`error`]: [`error::CommandError`], whose `Display` is Redis's exact error line.
@@ -24,8 +27,11 @@ pub mod config;
 pub mod connection;
 pub mod error;
 pub mod logging;
+pub mod monitor;
 pub mod notify;
+pub mod pause;
 pub mod pubsub;
 pub mod reply;
 pub mod server;
 pub mod signals;
+pub mod tracking;

@@ -20,12 +20,15 @@ use crate::command::info::{CommandStatsTable, ErrorStats, Metrics};
 use crate::command::latency::LatencyMonitor;
 use crate::command::slowlog::SlowLog;
 use crate::config::Config;
-use crate::config::CLIENT_CLASS_PUBSUB;
+use crate::config::{CLIENT_CLASS_NORMAL, CLIENT_CLASS_PUBSUB};
 use crate::connection;
 use crate::logging::LogHandle;
+use crate::monitor::Monitors;
 use crate::notify::Notifier;
+use crate::pause::ClientPause;
 use crate::pubsub::PubSub;
 use crate::signals::KeySignals;
+use crate::tracking::Tracking;
 
 /// Counters behind `INFO stats`.
 #[derive(Debug, Default)]
@@ -80,7 +83,9 @@ pub struct ShutdownRequest {
 pub struct Server {
     config: RwLock<Config>,
     store: Mutex<Store>,
-    pub clients: ClientRegistry,
+    pub clients: Arc<ClientRegistry>,
+    /// `CLIENT TRACKING`: who caches which keys, and the invalidation messages.
+    pub tracking: Arc<Tracking>,
     pub pubsub: Arc<PubSub>,
     /// Keyspace notifications (publishing through `pubsub`).
     pub notifier: Arc<Notifier>,
@@ -90,8 +95,8 @@ pub struct Server {
     pub started: Instant,
     pub run_id: String,
     pub log: Option<LogHandle>,
-    /// The port actually listened on.
-    pub port: u16,
+    /// The port listened on (`INFO server`'s `tcp_port`).
+    pub port: std::sync::atomic::AtomicU16,
     /// Whether `requirepass` is set: read once per connection instead of taking the config lock.
     auth_required: AtomicBool,
     shutdown: watch::Sender<Option<ShutdownRequest>>,
@@ -105,6 +110,14 @@ pub struct Server {
     pub slowlog: SlowLog,
     /// `LATENCY`'s event monitor, with its threshold cached from the config.
     pub latency: LatencyMonitor,
+    /// Clients in MONITOR mode.
+    pub monitors: Monitors,
+    /// `CLIENT PAUSE`.
+    pub pause: ClientPause,
+    /// The accept loops running now: replaced when CONFIG SET changes `port` or `bind`.
+    accept_tasks: Mutex<Vec<tokio::task::AbortHandle>>,
+    /// This server, for spawning accept loops from a command (set by [`serve`]).
+    this: std::sync::OnceLock<std::sync::Weak<Server>>,
 }
 
 impl Server {
@@ -114,11 +127,18 @@ impl Server {
         let notifier = Arc::new(Notifier::new(Arc::clone(&pubsub)));
         notifier.set_flags(config.notify_keyspace_events);
         notifier.set_output_limit(output_limit(&config));
-        let signals = Arc::new(KeySignals::new(Arc::clone(&notifier)));
+        let clients = Arc::new(ClientRegistry::default());
+        let tracking = Arc::new(Tracking::new(Arc::clone(&clients)));
+        tracking.set_max_keys(config.tracking_table_max_keys);
+        let signals = Arc::new(KeySignals::new(
+            Arc::clone(&notifier),
+            Arc::clone(&tracking),
+        ));
         let hook = Arc::clone(&signals);
         store.set_hook(Some(Arc::new(move |db, key: &[u8], change| {
             hook.on_change(db, key, change)
         })));
+        crate::command::install_renames(&config.rename_commands);
         let auth_required = config.requirepass.is_some();
         let port = config.port;
         let slowlog = SlowLog::new(&config);
@@ -126,7 +146,8 @@ impl Server {
         Server {
             config: RwLock::new(config),
             store: Mutex::new(store),
-            clients: ClientRegistry::default(),
+            clients,
+            tracking,
             pubsub,
             notifier,
             signals,
@@ -134,7 +155,7 @@ impl Server {
             started: Instant::now(),
             run_id: random_run_id(),
             log,
-            port,
+            port: std::sync::atomic::AtomicU16::new(port),
             auth_required: AtomicBool::new(auth_required),
             shutdown: watch::channel(None).0,
             active_expire: AtomicBool::new(true),
@@ -142,6 +163,10 @@ impl Server {
             lastsave: AtomicU64::new(unix_ms() / 1000),
             slowlog,
             latency,
+            monitors: Monitors::default(),
+            pause: ClientPause::default(),
+            accept_tasks: Mutex::new(Vec::new()),
+            this: std::sync::OnceLock::new(),
         }
     }
 
@@ -170,6 +195,11 @@ impl Server {
             )
         };
         let mut store = self.lock_store();
+        // A CLIENT PAUSE that timed out lets expiry go on again.
+        let paused = self.pause.current().is_some();
+        if store.db(0).expiry_paused() != paused {
+            store.set_expiry_paused(paused);
+        }
         if self.active_expire.load(Ordering::Relaxed) {
             let budget_us = (25 + 2 * effort) * 1_000_000 / hz.max(1) / 100;
             let started = Instant::now();
@@ -185,6 +215,9 @@ impl Server {
             // Redis's `incrementallyRehash`: 1 ms on a database with a resize in progress.
             store.active_rehash(1000);
         }
+        // Keys the active cycle expired reach BCAST listeners now.
+        self.tracking.enforce_limit();
+        self.tracking.flush_broadcasts();
         let used = u64::try_from(store.used_memory()).unwrap_or(u64::MAX);
         drop(store);
         self.stats.metrics.note_memory(used);
@@ -209,6 +242,35 @@ impl Server {
         output_limit(&self.config())
     }
 
+    /// Listens on `port` at every `bind` address instead of where the server listens
+    /// now (CONFIG SET port/bind). On failure nothing changes (the error is logged).
+    pub fn relisten(&self, addresses: &[String], port: u16) -> Result<(), String> {
+        let Some(this) = self.this.get().and_then(std::sync::Weak::upgrade) else {
+            return Err("the server is not serving yet".to_string());
+        };
+        let listeners = bind_now(addresses, port)?;
+        self.port.store(port, Ordering::Relaxed);
+        let mut tasks = self.accept_tasks.lock().unwrap_or_else(|p| p.into_inner());
+        for task in tasks.drain(..) {
+            task.abort();
+        }
+        for listener in listeners {
+            let task = tokio::spawn(accept_loop(Arc::clone(&this), listener));
+            tasks.push(task.abort_handle());
+        }
+        Ok(())
+    }
+
+    /// The output buffer limit of normal clients (MONITOR lines are bounded by it).
+    pub fn normal_output_limit(&self) -> OutputLimit {
+        let limit = self.config().client_output_buffer_limit[CLIENT_CLASS_NORMAL];
+        OutputLimit {
+            hard: limit.hard,
+            soft: limit.soft,
+            soft_seconds: limit.soft_seconds,
+        }
+    }
+
     pub fn auth_required(&self) -> bool {
         self.auth_required.load(Ordering::Relaxed)
     }
@@ -223,6 +285,9 @@ impl Server {
                     .store(config.requirepass.is_some(), Ordering::Relaxed),
                 "slowlog-log-slower-than" | "slowlog-max-len" => self.slowlog.configure(&config),
                 "latency-monitor-threshold" => self.latency.configure(&config),
+                "tracking-table-max-keys" => {
+                    self.tracking.set_max_keys(config.tracking_table_max_keys);
+                }
                 "notify-keyspace-events" => {
                     self.notifier.set_flags(config.notify_keyspace_events);
                 }
@@ -314,18 +379,71 @@ pub async fn bind(addresses: &[String], port: u16) -> Result<Vec<TcpListener>, S
     Ok(listeners)
 }
 
+/// [`bind`] without waiting, for a command: binds with the standard library and hands
+/// the sockets to the runtime. Errors are CONFIG SET's reasons.
+fn bind_now(addresses: &[String], port: u16) -> Result<Vec<TcpListener>, String> {
+    let mut listeners = Vec::new();
+    for address in addresses {
+        let (optional, host) = match address.strip_prefix('-') {
+            Some(host) => (true, host),
+            None => (false, address.as_str()),
+        };
+        let host = match host {
+            "*" => "0.0.0.0",
+            "::*" => "::",
+            host => host,
+        };
+        let target = if host.contains(':') {
+            format!("[{host}]:{port}")
+        } else {
+            format!("{host}:{port}")
+        };
+        let bound = std::net::TcpListener::bind(&target).and_then(|listener| {
+            listener.set_nonblocking(true)?;
+            TcpListener::from_std(listener)
+        });
+        match bound {
+            Ok(listener) => listeners.push(listener),
+            Err(_) if optional => {}
+            Err(err) => {
+                tracing::warn!("Could not create server TCP listening socket {target}: {err}");
+                return Err(err.to_string());
+            }
+        }
+    }
+    if listeners.is_empty() {
+        return Err("no address could be bound".to_string());
+    }
+    Ok(listeners)
+}
+
 /// Accepts connections on every listener until shutdown, then waits (briefly) for the
 /// connections to finish what they are doing.
 pub async fn serve(server: Arc<Server>, listeners: Vec<TcpListener>) {
+    let _ = server.this.set(Arc::downgrade(&server));
     let mut tasks = tokio::task::JoinSet::new();
-    for listener in listeners {
-        tasks.spawn(accept_loop(Arc::clone(&server), listener));
+    {
+        let mut accepting = server
+            .accept_tasks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        for listener in listeners {
+            accepting.push(tokio::spawn(accept_loop(Arc::clone(&server), listener)).abort_handle());
+        }
     }
     tasks.spawn(signal_watch(Arc::clone(&server)));
     tasks.spawn(cron(Arc::clone(&server)));
     let mut shutdown = server.shutdown_requested();
     let _ = shutdown.wait_for(Option::is_some).await;
     tasks.abort_all();
+    for task in server
+        .accept_tasks
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .drain(..)
+    {
+        task.abort();
+    }
     server.clients.kill_all();
     let deadline = Instant::now() + Duration::from_secs(5);
     while !server.clients.is_empty() && Instant::now() < deadline {
@@ -345,15 +463,31 @@ async fn accept_loop(server: Arc<Server>, listener: TcpListener) {
     }
 }
 
+/// What a client from another host gets while `protected-mode` is on and no password
+/// is set, before the connection is closed (Redis's text, word for word).
+const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
+
 fn accept(server: &Arc<Server>, stream: TcpStream, addr: SocketAddr) {
     server
         .stats
         .connections_received
         .fetch_add(1, Ordering::Relaxed);
-    let (maxclients, keepalive) = {
+    let (maxclients, keepalive, protected) = {
         let config = server.config();
-        (config.maxclients, config.tcp_keepalive)
+        (
+            config.maxclients,
+            config.tcp_keepalive,
+            config.protected_mode && config.requirepass.is_none(),
+        )
     };
+    if protected && !addr.ip().to_canonical().is_loopback() {
+        tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            let mut stream = stream;
+            let _ = stream.write_all(PROTECTED_MODE_DENIED).await;
+        });
+        return;
+    }
     let _ = stream.set_nodelay(true);
     if keepalive > 0 {
         let params = socket2::TcpKeepalive::new().with_time(Duration::from_secs(keepalive));

@@ -16,6 +16,7 @@ use cedis_store::Change;
 use crate::client::ClientHandle;
 use crate::config::keyspace_events;
 use crate::notify::Notifier;
+use crate::tracking::Tracking;
 
 /// One client watching one key.
 #[derive(Debug)]
@@ -52,6 +53,7 @@ struct Blocked {
 #[derive(Debug)]
 pub struct KeySignals {
     notifier: Arc<Notifier>,
+    tracking: Arc<Tracking>,
     /// WATCHed keys → who watches them (any database: the watcher records which).
     watches: Mutex<HashMap<Bytes, Vec<Watcher>>>,
     /// Number of (client, key) watches: changes skip the lock while it is zero.
@@ -62,9 +64,10 @@ pub struct KeySignals {
 }
 
 impl KeySignals {
-    pub fn new(notifier: Arc<Notifier>) -> KeySignals {
+    pub fn new(notifier: Arc<Notifier>, tracking: Arc<Tracking>) -> KeySignals {
         KeySignals {
             notifier,
+            tracking,
             watches: Mutex::new(HashMap::new()),
             watch_count: AtomicUsize::new(0),
             blocked: Mutex::new(Blocked::default()),
@@ -81,6 +84,10 @@ impl KeySignals {
         );
         if touches && self.watch_count.load(Ordering::Relaxed) > 0 {
             self.touch_watchers(db, key, change == Change::Expired);
+        }
+        // `Created` is always followed by `Modified`: one invalidation per change.
+        if matches!(change, Change::Modified | Change::Deleted | Change::Expired) {
+            self.tracking.invalidate(key, change == Change::Expired);
         }
         let fills = matches!(change, Change::Modified | Change::Created);
         if fills && self.blocked_count.load(Ordering::Relaxed) > 0 {

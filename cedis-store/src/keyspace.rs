@@ -211,6 +211,9 @@ pub struct Keyspace {
     /// Running estimate of the remaining TTL of volatile keys (ms), from the active
     /// cycle's samples, for `INFO keyspace`'s `avg_ttl`.
     avg_ttl: u64,
+    /// Expired keys read as missing but are not deleted (CLIENT PAUSE: nothing may be
+    /// written, not even an expiry's DEL). See [`Keyspace::set_expiry_paused`].
+    expiry_paused: bool,
 }
 
 impl std::fmt::Debug for Keyspace {
@@ -261,8 +264,8 @@ impl Keyspace {
     /// key's LRU clock is refreshed unless `how` is no-touch, and read lookups count a hit
     /// or a miss and signal [`Change::Missed`] on a miss.
     pub fn lookup(&mut self, key: &[u8], now_ms: u64, how: Lookup) -> Option<&Value> {
-        self.expire_if_needed(key, now_ms);
-        match self.entries.get_mut(key) {
+        let gone = self.expired_for_read(key, now_ms);
+        match self.entries.get_mut(key).filter(|_| !gone) {
             Some(entry) => {
                 if how.touch {
                     entry.lru = lru_clock(now_ms);
@@ -359,7 +362,9 @@ impl Keyspace {
     /// The deadline of a live key (Unix ms), if it has one. `None` both for a key without
     /// a deadline and for a missing key: TTL tells them apart with a lookup first.
     pub fn expire_at(&mut self, key: &[u8], now_ms: u64) -> Option<u64> {
-        self.expire_if_needed(key, now_ms);
+        if self.expired_for_read(key, now_ms) {
+            return None;
+        }
         self.expires.get(key).copied()
     }
 
@@ -429,7 +434,7 @@ impl Keyspace {
             }
         }
         for key in expired {
-            self.expire_if_needed(&key, now_ms);
+            self.expired_for_read(&key, now_ms);
         }
         cursor
     }
@@ -442,7 +447,12 @@ impl Keyspace {
     /// in table order instead, leaving the rest to the active cycle.
     pub fn random_key(&mut self, now_ms: u64) -> Option<Vec<u8>> {
         let mut rng = rand::thread_rng();
-        for _ in 0..RANDOM_KEY_MAX_EXPIRED {
+        let draws = if self.expiry_paused {
+            0
+        } else {
+            RANDOM_KEY_MAX_EXPIRED
+        };
+        for _ in 0..draws {
             let (key, _) = self.entries.random_entry(&mut rng)?;
             if !self.is_expired(key, now_ms) {
                 return Some(key.to_vec());
@@ -516,7 +526,9 @@ impl Keyspace {
     /// OBJECT IDLETIME: whole seconds since a live key was last touched. Does not touch it
     /// (or count stats: OBJECT's read lookup is `lookup(key, now, Lookup::READ.no_touch())`).
     pub fn idle_time(&mut self, key: &[u8], now_ms: u64) -> Option<u64> {
-        self.expire_if_needed(key, now_ms);
+        if self.expired_for_read(key, now_ms) {
+            return None;
+        }
         let entry = self.entries.get(key)?;
         Some(lru_idle_ms(entry.lru, now_ms) / 1000)
     }
@@ -630,6 +642,25 @@ impl Keyspace {
 
     fn is_expired(&self, key: &[u8], now_ms: u64) -> bool {
         matches!(self.expires.get(key), Some(&deadline) if now_ms > deadline)
+    }
+
+    /// Stops (`true`) or resumes deleting expired keys: while paused, reads see an
+    /// expired key as missing but leave it in place, and the active cycle does nothing.
+    pub fn set_expiry_paused(&mut self, paused: bool) {
+        self.expiry_paused = paused;
+    }
+
+    pub fn expiry_paused(&self) -> bool {
+        self.expiry_paused
+    }
+
+    /// For reads: whether `key` is expired, deleting it unless expiry is paused.
+    fn expired_for_read(&mut self, key: &[u8], now_ms: u64) -> bool {
+        if self.expiry_paused {
+            self.is_expired(key, now_ms)
+        } else {
+            self.expire_if_needed(key, now_ms)
+        }
     }
 
     /// Deletes `key` if its deadline has passed, signalling `Expired` and counting it;

@@ -142,6 +142,14 @@ impl Store {
         self.flush_all();
     }
 
+    /// Pauses (`true`) or resumes key expiry in every database (see
+    /// [`Keyspace::set_expiry_paused`]); CLIENT PAUSE uses it.
+    pub fn set_expiry_paused(&mut self, paused: bool) {
+        for db in &mut self.dbs {
+            db.set_expiry_paused(paused);
+        }
+    }
+
     pub fn set_hook(&mut self, hook: Option<ChangeHook>) {
         for db in &mut self.dbs {
             db.set_hook(hook.clone());

@@ -265,6 +265,14 @@ impl Set {
         }
     }
 
+    /// The intset, when the set is one (for serializing it as Redis lays it out).
+    pub fn as_intset(&self) -> Option<&IntSet> {
+        match &self.repr {
+            Repr::Int(s) => Some(s),
+            Repr::Hash(_) => None,
+        }
+    }
+
     /// Every member: ascending for an intset, table order otherwise.
     pub fn iter(&self) -> Box<dyn Iterator<Item = Cow<'_, [u8]>> + '_> {
         match &self.repr {

@@ -1,6 +1,8 @@
 //! `CLIENT` and its subcommands.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
@@ -9,6 +11,8 @@ use super::{Acl, Command, Ctx, Doc, Flags};
 use crate::args::{is_keyword, parse_i64, Args};
 use crate::client::{ClientHandle, ReplyMode};
 use crate::error::{printable_line, CommandError, CommandResult};
+use crate::pause::PauseMode;
+use crate::tracking::TrackingMode;
 
 fn id(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
     ctx.reply
@@ -28,12 +32,15 @@ fn setname(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     Ok(())
 }
 
-/// Client types of `CLIENT LIST TYPE` / `CLIENT KILL TYPE`. Every cedis client is a normal
-/// client until pub/sub and replication exist.
-fn client_type_matches(kind: &[u8], _client: &ClientHandle) -> Result<bool, CommandError> {
+/// Client types of `CLIENT LIST TYPE` / `CLIENT KILL TYPE`: `pubsub` for clients with
+/// subscriptions, `normal` for the rest (there are no replicas or masters yet).
+fn client_type_matches(kind: &[u8], client: &ClientHandle) -> Result<bool, CommandError> {
+    let subscriber = client.is_subscriber();
     if is_keyword(kind, "normal") {
-        Ok(true)
-    } else if ["master", "replica", "slave", "pubsub"]
+        Ok(!subscriber)
+    } else if is_keyword(kind, "pubsub") {
+        Ok(subscriber)
+    } else if ["master", "replica", "slave"]
         .iter()
         .any(|k| is_keyword(kind, k))
     {
@@ -200,18 +207,222 @@ fn kill_one(ctx: &mut Ctx<'_>, victim: &Arc<ClientHandle>) {
     }
 }
 
+/// `CLIENT REPLY`: only `ON` is answered (`OFF` and `SKIP` are silent by nature).
 fn reply(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let mode = &argv[2];
-    ctx.client.reply_mode = if is_keyword(mode, "on") {
-        ReplyMode::On
+    if is_keyword(mode, "on") {
+        ctx.client.reply_mode = ReplyMode::On;
+        ctx.client.skip_current = false;
+        ctx.reply.ok();
     } else if is_keyword(mode, "off") {
-        ReplyMode::Off
+        ctx.client.reply_mode = ReplyMode::Off;
     } else if is_keyword(mode, "skip") {
-        ReplyMode::SkipNext
+        if ctx.client.reply_mode != ReplyMode::Off {
+            ctx.client.reply_mode = ReplyMode::SkipNext;
+        }
+    } else {
+        return Err(CommandError::Syntax);
+    }
+    Ok(())
+}
+
+/// `CLIENT PAUSE timeout [WRITE|ALL]` (see [`crate::pause`]).
+fn pause(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+    if argv.len() > 4 {
+        return Err(CommandError::SubcommandArguments {
+            sub: printable_line(&argv[1]),
+            command: "CLIENT".to_string(),
+        });
+    }
+    let timeout = parse_i64(&argv[2]).ok_or_else(|| {
+        CommandError::Line("ERR timeout is not an integer or out of range".to_string())
+    })?;
+    if timeout < 0 {
+        return Err(CommandError::Line("ERR timeout is negative".to_string()));
+    }
+    let mode = match argv.get(3) {
+        None => PauseMode::All,
+        Some(mode) if is_keyword(mode, "write") => PauseMode::Write,
+        Some(mode) if is_keyword(mode, "all") => PauseMode::All,
+        Some(_) => {
+            return Err(CommandError::Line(
+                "ERR CLIENT PAUSE mode must be WRITE or ALL".to_string(),
+            ))
+        }
+    };
+    let millis = u64::try_from(timeout).unwrap_or(0);
+    let until = Instant::now() + Duration::from_millis(millis.min(100 * 365 * 86_400_000));
+    ctx.server.pause.pause(mode, until);
+    ctx.store().set_expiry_paused(true);
+    ctx.reply.ok();
+    Ok(())
+}
+
+fn unpause(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
+    ctx.server.pause.unpause();
+    ctx.store().set_expiry_paused(false);
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// `CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX p ...] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]`
+/// (see [`crate::tracking`]).
+fn tracking(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+    let on = if is_keyword(&argv[2], "on") {
+        true
+    } else if is_keyword(&argv[2], "off") {
+        false
     } else {
         return Err(CommandError::Syntax);
     };
+    let mut mode = TrackingMode::default();
+    let mut prefixes = Vec::new();
+    let mut args = Args::new(argv, 3);
+    while !args.is_empty() {
+        if args.eat_keyword("redirect") {
+            if args.is_empty() {
+                return Err(CommandError::Syntax);
+            }
+            let id = args.next_i64()?;
+            mode.redirect = Some(u64::try_from(id).unwrap_or(0));
+        } else if args.eat_keyword("bcast") {
+            mode.bcast = true;
+        } else if args.eat_keyword("optin") {
+            mode.optin = true;
+        } else if args.eat_keyword("optout") {
+            mode.optout = true;
+        } else if args.eat_keyword("noloop") {
+            mode.noloop = true;
+        } else if args.eat_keyword("prefix") {
+            if args.is_empty() {
+                return Err(CommandError::Syntax);
+            }
+            prefixes.push(args.next_bytes()?.clone());
+        } else {
+            return Err(CommandError::Syntax);
+        }
+    }
+    let refuse = |text: &str| Err(CommandError::Line(text.to_string()));
+    if !on {
+        if ctx.client.tracking.take().is_some() {
+            ctx.server.tracking.disable(ctx.client.id);
+        }
+        ctx.client.caching = None;
+        ctx.reply.ok();
+        return Ok(());
+    }
+    if let Some(current) = &ctx.client.tracking {
+        if current.bcast != mode.bcast {
+            return refuse("ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.");
+        }
+        if (current.optin && mode.optout) || (current.optout && mode.optin) {
+            return refuse("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.");
+        }
+    }
+    if !prefixes.is_empty() && !mode.bcast {
+        return refuse("ERR PREFIX option requires BCAST mode to be enabled");
+    }
+    if mode.bcast && (mode.optin || mode.optout) {
+        return refuse("ERR OPTIN and OPTOUT are not compatible with BCAST");
+    }
+    if mode.optin && mode.optout {
+        return refuse("ERR You can't specify both OPTIN mode and OPTOUT mode");
+    }
+    if let Some(target) = mode.redirect {
+        if ctx.server.clients.get(target).is_none() {
+            return refuse("ERR The client ID you want redirect to does not exist");
+        }
+    }
+    ctx.server
+        .tracking
+        .enable(&ctx.client.handle, mode.clone(), &prefixes)
+        .map_err(|refused| CommandError::Line(refused.0))?;
+    ctx.client.tracking = Some(mode);
     ctx.reply.ok();
+    Ok(())
+}
+
+/// `CLIENT CACHING YES|NO`: whether the next command's reads are remembered (OPTIN /
+/// OPTOUT tracking).
+fn caching(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
+    let Some(mode) = ctx.client.tracking.as_ref() else {
+        return Err(CommandError::Line("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled".to_string()));
+    };
+    if is_keyword(&argv[2], "yes") {
+        if !mode.optin {
+            return Err(CommandError::Line(
+                "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode."
+                    .to_string(),
+            ));
+        }
+        ctx.client.caching = Some(true);
+    } else if is_keyword(&argv[2], "no") {
+        if !mode.optout {
+            return Err(CommandError::Line(
+                "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode."
+                    .to_string(),
+            ));
+        }
+        ctx.client.caching = Some(false);
+    } else {
+        return Err(CommandError::Syntax);
+    }
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// `CLIENT GETREDIR`: -1 without tracking, 0 without a redirect, else the target's id.
+fn getredir(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
+    let redirect = match &ctx.client.tracking {
+        None => -1,
+        Some(mode) => mode
+            .redirect
+            .map_or(0, |id| i64::try_from(id).unwrap_or(i64::MAX)),
+    };
+    ctx.reply.int(redirect);
+    Ok(())
+}
+
+/// `CLIENT TRACKINGINFO`: flags, redirect and prefixes, as a map.
+fn trackinginfo(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
+    let info = ctx.server.tracking.info(ctx.client.id);
+    let mut flags: Vec<&str> = Vec::new();
+    let (redirect, prefixes) = match &info {
+        None => {
+            flags.push("off");
+            (-1, Vec::new())
+        }
+        Some((mode, broken, prefixes)) => {
+            flags.push("on");
+            let set = [
+                ("bcast", mode.bcast),
+                ("optin", mode.optin),
+                ("optout", mode.optout),
+                ("caching-yes", ctx.client.caching == Some(true)),
+                ("caching-no", ctx.client.caching == Some(false)),
+                ("noloop", mode.noloop),
+                ("broken_redirect", *broken),
+            ];
+            flags.extend(set.iter().filter(|(_, on)| *on).map(|(name, _)| *name));
+            let redirect = mode
+                .redirect
+                .map_or(0, |id| i64::try_from(id).unwrap_or(i64::MAX));
+            (redirect, prefixes.clone())
+        }
+    };
+    ctx.reply.map(3);
+    ctx.reply.bulk(b"flags");
+    ctx.reply.set(flags.len());
+    for flag in flags {
+        ctx.reply.bulk(flag.as_bytes());
+    }
+    ctx.reply.bulk(b"redirect");
+    ctx.reply.int(redirect);
+    ctx.reply.bulk(b"prefixes");
+    ctx.reply.array(prefixes.len());
+    for prefix in prefixes {
+        ctx.reply.bulk(&prefix);
+    }
     Ok(())
 }
 
@@ -227,6 +438,10 @@ fn on_off(arg: &[u8]) -> Result<bool, CommandError> {
 
 fn no_evict(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     ctx.client.no_evict = on_off(&argv[2])?;
+    ctx.client
+        .handle
+        .no_evict
+        .store(ctx.client.no_evict, Ordering::Relaxed);
     ctx.reply.ok();
     Ok(())
 }
@@ -392,6 +607,29 @@ static SUBCOMMANDS: &[Command] = &[
     )
     .flags(ADMIN)
     .acl(CONN),
+    Command::new("client|pause", -3, Doc::new("Stop processing commands from clients for some time", "2.9.50", GROUP, "O(1)", "timeout:integer [mode=(WRITE|ALL)@6.2.0]"), pause)
+        .flags(ADMIN)
+        .acl(CONN),
+    Command::new("client|unpause", 2, Doc::new("Resume processing of clients that were paused", "6.2.0", GROUP, "O(N) Where N is the number of paused clients", ""), unpause)
+        .flags(ADMIN)
+        .acl(CONN),
+    Command::new(
+        "client|tracking",
+        -3,
+        Doc::new("Enables or disables server-assisted client-side caching.", "6.0.0", GROUP, "O(1). Some options may introduce additional complexity.", "status=(ON|OFF) [REDIRECT client-id:integer] [PREFIX prefix:string ...] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]"),
+        tracking,
+    )
+    .flags(SUB)
+    .acl(CONN),
+    Command::new("client|caching", 3, Doc::new("Instructs the server whether to track the keys in the next request.", "6.0.0", GROUP, "O(1)", "mode=(YES|NO)"), caching)
+        .flags(SUB)
+        .acl(CONN),
+    Command::new("client|getredir", 2, Doc::new("Returns the client ID to which the connection's tracking notifications are redirected.", "6.0.0", GROUP, "O(1)", ""), getredir)
+        .flags(SUB)
+        .acl(CONN),
+    Command::new("client|trackinginfo", 2, Doc::new("Returns information about server-assisted client-side caching for the connection.", "6.2.0", GROUP, "O(1)", ""), trackinginfo)
+        .flags(SUB)
+        .acl(CONN),
     Command::new("client|help", 2, Doc::new("Lists the CLIENT subcommands.", "5.0.0", GROUP, "O(1)", ""), help)
         .flags(Flags::LOADING.union(Flags::STALE))
         .acl(CONN),

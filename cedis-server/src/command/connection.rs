@@ -1,5 +1,7 @@
 //! Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET.
 
+use std::sync::atomic::Ordering;
+
 use bytes::Bytes;
 use cedis_resp::Protocol;
 
@@ -184,7 +186,17 @@ fn reset(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
     ctx.set_protocol(Protocol::Resp2);
     ctx.client.reply_mode = ReplyMode::On;
     ctx.client.no_evict = false;
+    ctx.client.handle.no_evict.store(false, Ordering::Relaxed);
     ctx.client.no_touch = false;
+    if ctx.client.tracking.take().is_some() {
+        ctx.server.tracking.disable(ctx.client.id);
+    }
+    ctx.client.caching = None;
+    if ctx.client.monitor {
+        ctx.client.monitor = false;
+        ctx.client.handle.monitor.store(false, Ordering::Relaxed);
+        ctx.server.monitors.remove(ctx.client.id);
+    }
     ctx.client.authenticated = !ctx.server.auth_required();
     *ctx.client
         .handle

@@ -27,6 +27,7 @@ fn arity(sub: &[u8]) -> Option<(usize, usize)> {
         b"object" => (3, 3),
         b"populate" => (3, 5),
         b"change-repl-id" => (2, 2),
+        b"config-rewrite-force-all" => (2, 2),
         b"reload" => (2, usize::MAX),
         b"quicklist-packed-threshold" => (3, 3),
         b"stringmatch-test" => (2, 2),
@@ -80,6 +81,14 @@ fn debug(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         b"populate" => populate(ctx, argv),
         b"change-repl-id" => {
             ctx.server.change_repl_id();
+            ctx.reply.ok();
+            Ok(())
+        }
+        b"config-rewrite-force-all" => {
+            ctx.server
+                .config()
+                .rewrite_all()
+                .map_err(|err| CommandError::Line(err.to_string()))?;
             ctx.reply.ok();
             Ok(())
         }

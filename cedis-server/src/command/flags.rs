@@ -26,6 +26,11 @@ macro_rules! bitset {
                 self.0 == 0
             }
 
+            /// Whether any flag of `other` is set.
+            pub const fn intersects(self, other: $ty) -> bool {
+                self.0 & other.0 != 0
+            }
+
             /// Names in Redis's order.
             pub fn names(self) -> impl Iterator<Item = &'static str> {
                 $names.iter().enumerate().filter(move |(bit, _)| self.0 & (1 << bit) != 0).map(|(_, name)| *name)

@@ -146,7 +146,7 @@ fn server_section(ctx: &mut Ctx<'_>, out: &mut String) {
     field!(out, "process_id", "{}", std::process::id());
     field!(out, "process_supervised", "no");
     field!(out, "run_id", "{}", server.run_id);
-    field!(out, "tcp_port", "{}", server.port);
+    field!(out, "tcp_port", "{}", server.port.load(Ordering::Relaxed));
     field!(out, "server_time_usec", "{}", now.as_micros());
     field!(out, "uptime_in_seconds", "{uptime}");
     field!(out, "uptime_in_days", "{}", uptime / 86400);
@@ -205,10 +205,15 @@ fn clients_section(ctx: &mut Ctx<'_>, out: &mut String) {
     field!(out, "maxclients", "{maxclients}");
     field!(out, "client_recent_max_input_buffer", "{max_input}");
     field!(out, "client_recent_max_output_buffer", "0");
-    // TODO: tracking_clients once client tracking exists.
     let blocked = server.signals.blocked_clients();
-    field!(out, "blocked_clients", "{blocked}");
-    field!(out, "tracking_clients", "0");
+    let held = server.pause.waiting();
+    field!(out, "blocked_clients", "{}", blocked + held);
+    field!(
+        out,
+        "tracking_clients",
+        "{}",
+        server.tracking.stats().clients
+    );
     field!(out, "clients_in_timeout_table", "{blocked}");
 }
 
@@ -494,13 +499,14 @@ fn stats_section(ctx: &mut Ctx<'_>, out: &mut String) {
         "active_defrag_key_misses",
         "total_active_defrag_time",
         "current_active_defrag_time",
-        "tracking_total_keys",
-        "tracking_total_items",
-        "tracking_total_prefixes",
-        "unexpected_error_replies",
     ] {
         field!(out, name, "0");
     }
+    let tracking = server.tracking.stats();
+    field!(out, "tracking_total_keys", "{}", tracking.keys);
+    field!(out, "tracking_total_items", "{}", tracking.items);
+    field!(out, "tracking_total_prefixes", "{}", tracking.prefixes);
+    field!(out, "unexpected_error_replies", "0");
     field!(out, "total_error_replies", "{}", load(&stats.error_replies));
     field!(out, "dump_payload_sanitizations", "0");
     field!(out, "total_reads_processed", "0");

@@ -510,6 +510,7 @@ fn flushdb(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let db = ctx.client.db;
     super::transaction::touch_watched_before_flush(ctx, &[db]);
     ctx.db().clear();
+    ctx.server.tracking.invalidate_all();
     ctx.reply.ok();
     Ok(())
 }
@@ -519,6 +520,7 @@ fn flushall(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let dbs: Vec<usize> = (0..ctx.store().databases()).collect();
     super::transaction::touch_watched_before_flush(ctx, &dbs);
     ctx.store().flush_all();
+    ctx.server.tracking.invalidate_all();
     ctx.reply.ok();
     Ok(())
 }

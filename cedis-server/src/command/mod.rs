@@ -460,6 +460,11 @@ static REGISTRY: LazyLock<HashMap<&'static str, &'static Command>> =
 
 /// Looks a top-level command up by name, case-insensitively, without allocating.
 pub fn lookup(name: &[u8]) -> Option<&'static Command> {
+    if let Some(renamed) = RENAMED.get().filter(|r| !r.is_empty()) {
+        if let Some(target) = renamed.get(&name.to_ascii_lowercase()) {
+            return *target;
+        }
+    }
     let mut lower = [0u8; 64];
     let lower = lower.get_mut(..name.len())?;
     for (dst, src) in lower.iter_mut().zip(name) {
@@ -467,6 +472,32 @@ pub fn lookup(name: &[u8]) -> Option<&'static Command> {
     }
     let lower = std::str::from_utf8(lower).ok()?;
     REGISTRY.get(lower).copied()
+}
+
+/// `rename-command` of the configuration: lowercase name → the command it now names
+/// (`None`: a name that no longer exists). Set once at start-up, for the whole process,
+/// as the directive is not settable at run time.
+static RENAMED: std::sync::OnceLock<HashMap<Vec<u8>, Option<&'static Command>>> =
+    std::sync::OnceLock::new();
+
+/// Applies `rename-command old new` pairs (an empty `new` removes the command). Only
+/// the first call in a process takes effect. Unknown commands are skipped with a warning.
+pub fn install_renames(pairs: &[(Vec<u8>, Vec<u8>)]) {
+    let mut renamed = HashMap::new();
+    for (old, new) in pairs {
+        let Some(cmd) = lookup(old) else {
+            tracing::warn!(
+                "No such command in rename-command: {}",
+                String::from_utf8_lossy(old)
+            );
+            continue;
+        };
+        renamed.entry(old.to_ascii_lowercase()).or_insert(None);
+        if !new.is_empty() {
+            renamed.insert(new.to_ascii_lowercase(), Some(cmd));
+        }
+    }
+    let _ = RENAMED.set(renamed);
 }
 
 /// Resolves `argv` to the command or subcommand it names, checking arity, as Redis does
@@ -592,6 +623,8 @@ impl<'a> Ctx<'a> {
         self.in_exec = false;
         self.serving = Some(key.clone());
         dispatch(self, argv);
+        // Invalidations the served command caused for its own client follow its reply.
+        self.server.tracking.take_own(self.client.id, self.reply);
         self.in_exec = in_exec;
         self.serving = serving;
         self.now_ms = now_ms;
@@ -638,6 +671,13 @@ pub fn dispatch(ctx: &mut Ctx<'_>, argv: &[Bytes]) {
         );
         return;
     }
+    let touches_keyspace = Flags::WRITE
+        .union(Flags::READONLY)
+        .union(Flags::MAY_REPLICATE);
+    if ctx.client.monitor && cmd.flags.intersects(touches_keyspace) {
+        reject(ctx, Some(cmd), &CommandError::ReplicaKeyspace);
+        return;
+    }
     if ctx.client.transaction.is_some() && !transaction::NOT_QUEUED.contains(&cmd.name) {
         let protected = match cmd.name {
             "debug" => debug::protection_error(ctx),
@@ -669,8 +709,15 @@ pub fn dispatch(ctx: &mut Ctx<'_>, argv: &[Bytes]) {
     stats.error_replies.fetch_add(earlier, Ordering::Relaxed);
     let start = ctx.reply.len();
     let started = Instant::now();
+    let server = ctx.server;
+    let tracking = &server.tracking;
+    let outer = tracking.set_current(ctx.client.id);
     let failure = run_guarded(ctx, cmd.name, handler, argv);
+    tracking.set_current(outer);
     let elapsed = started.elapsed();
+    if ctx.client.tracking.is_some() {
+        remember_read_keys(ctx, cmd, argv);
+    }
     let errors = ctx.reply.take_error_count();
     stats.error_replies.fetch_add(errors, Ordering::Relaxed);
     let cmd_stats = stats.commands.get(cmd.name);
@@ -703,6 +750,49 @@ pub fn dispatch(ctx: &mut Ctx<'_>, argv: &[Bytes]) {
     }
     stats.note_command();
     slowlog::observe(ctx, cmd, argv, elapsed);
+    let unmonitored = Flags::ADMIN.union(Flags::SKIP_MONITOR);
+    if !ctx.server.monitors.is_empty()
+        && !cmd.flags.intersects(unmonitored)
+        && ctx.serving.is_none()
+    {
+        let limit = ctx.server.normal_output_limit();
+        let addr = ctx.client.handle.addr;
+        ctx.server
+            .monitors
+            .feed(ctx.client.db, Some(addr), argv, limit);
+    }
+}
+
+/// Default-mode tracking: after a read-only command, remember the keys it read for the
+/// client (unless OPTIN without `CLIENT CACHING yes`, or OPTOUT with `CLIENT CACHING no`).
+/// `CLIENT CACHING` applies to the next command (a whole EXEC counts as one): any command
+/// but another CLIENT subcommand clears it afterwards.
+fn remember_read_keys(ctx: &mut Ctx<'_>, cmd: &Command, argv: &[Bytes]) {
+    let keeps = ctx.in_exec || cmd.name.starts_with("client|");
+    let caching = if keeps {
+        ctx.client.caching
+    } else {
+        ctx.client.caching.take()
+    };
+    let Some(mode) = &ctx.client.tracking else {
+        return;
+    };
+    let wanted = !mode.bcast
+        && cmd.flags.contains(Flags::READONLY)
+        && if mode.optin {
+            caching == Some(true)
+        } else if mode.optout {
+            caching != Some(false)
+        } else {
+            true
+        };
+    if !wanted {
+        return;
+    }
+    if let Ok(positions) = introspection::key_positions(argv) {
+        let keys = positions.into_iter().map(|(i, _)| argv[i].clone());
+        ctx.server.tracking.remember(ctx.client.id, keys);
+    }
 }
 
 /// What a RESP2 connection with subscriptions may still run.

@@ -1,5 +1,7 @@
 //! Server commands: DBSIZE, TIME, SHUTDOWN, CONFIG.
 
+use std::sync::atomic::Ordering;
+
 use bytes::Bytes;
 
 use super::{Acl, Command, Ctx, Doc, Flags};
@@ -79,8 +81,15 @@ fn config_set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let local = ctx.client.handle.addr.ip().is_loopback();
     let mut config = ctx.server.config_mut();
     let changed = config
-        .set_with(&pairs, local, |name, _config| match name {
-            "port" | "bind" => Err("cedis cannot re-listen at run time yet".to_string()),
+        .set_with(&pairs, local, |name, config| match name {
+            "port" => ctx
+                .server
+                .relisten(&config.bind, config.port)
+                .map_err(|_| "Unable to listen on this port. Check server logs.".to_string()),
+            "bind" => ctx
+                .server
+                .relisten(&config.bind, config.port)
+                .map_err(|_| "Failed to bind to specified addresses.".to_string()),
             _ => Ok(()),
         })
         .map_err(|err| CommandError::Line(err.to_string()))?;
@@ -121,6 +130,24 @@ fn config_help(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
             "    Writes the running configuration back to the configuration file.",
         ],
     );
+    Ok(())
+}
+
+/// `MONITOR`: from now on this connection receives every command the server runs (see
+/// [`crate::monitor`]). A second MONITOR is ignored without a reply, as in Redis.
+fn monitor(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
+    if ctx.in_exec {
+        return Err(CommandError::Line(
+            "ERR MONITOR isn't allowed for DENY BLOCKING client".to_string(),
+        ));
+    }
+    if ctx.client.monitor {
+        return Ok(());
+    }
+    ctx.client.monitor = true;
+    ctx.client.handle.monitor.store(true, Ordering::Relaxed);
+    ctx.server.monitors.add(&ctx.client.handle);
+    ctx.reply.ok();
     Ok(())
 }
 
@@ -208,5 +235,7 @@ pub static COMMANDS: &[Command] = &[
         shutdown,
     )
     .flags(Flags::ADMIN.union(Flags::NOSCRIPT).union(Flags::LOADING).union(Flags::STALE).union(Flags::NO_MULTI).union(Flags::ALLOW_BUSY)),
+    Command::new("monitor", 1, Doc::new("Listen for all requests received by the server in real time", "1.0.0", GROUP, "", ""), monitor)
+        .flags(ADMIN),
     Command::container("config", Doc::new("Reads and changes the server configuration.", "2.0.0", GROUP, "Depends on subcommand.", ""), CONFIG_SUBCOMMANDS),
 ];

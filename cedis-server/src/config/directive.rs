@@ -439,9 +439,9 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
     mem("auto-aof-rewrite-min-size", 0, I64_MAX, "67108864"),
     int("auto-aof-rewrite-percentage", 0, I32_MAX, "100"),
     string("bgsave_cpulist", "").flags(IMMUTABLE),
-    // Deliberately not Redis's compiled-in `* -::*`: cedis does not enforce protected-mode
-    // yet, so out of the box it listens on loopback only (the address redis.conf ships).
-    special("bind", Special::Bind, "127.0.0.1 -::1"),
+    // Every interface, as Redis: `protected-mode` (on by default) refuses clients that
+    // are not local while no password is set.
+    special("bind", Special::Bind, "* -::*"),
     string("bind-source-addr", ""),
     string("bio_cpulist", "").flags(IMMUTABLE),
     int("busy-reply-threshold", 0, I64_MAX, "5000").alias("lua-time-limit"),

@@ -129,6 +129,9 @@ fn option_lines(args: &[String], start: usize) -> (String, bool) {
             if name == "save" && next_is_option {
                 options.push_str("\"\"");
                 handled_last = true;
+            } else if name.contains(' ') {
+                // `"--maxmemory 700mb"`: name and value in one argument.
+                handled_last = true;
             } else {
                 handled_last = false;
             }

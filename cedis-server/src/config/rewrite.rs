@@ -46,6 +46,16 @@ impl Config {
     /// Errors: `ERR The server is running without a config file`, or
     /// `ERR Rewriting config file: <reason>`.
     pub fn rewrite(&self) -> Result<(), ConfigRewriteError> {
+        self.rewrite_file(false)
+    }
+
+    /// `DEBUG CONFIG-REWRITE-FORCE-ALL`: [`Config::rewrite`] writing every directive, even
+    /// those at their default value (the test suite checks the file loads back the same).
+    pub fn rewrite_all(&self) -> Result<(), ConfigRewriteError> {
+        self.rewrite_file(true)
+    }
+
+    fn rewrite_file(&self, force_all: bool) -> Result<(), ConfigRewriteError> {
         let path = self
             .config_file
             .as_deref()
@@ -55,12 +65,12 @@ impl Config {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(err) => return Err(ConfigRewriteError::Io(strerror(&err))),
         };
-        let new = self.rewrite_content(&old);
+        let new = self.rewrite_content(&old, force_all);
         write_atomically(path, &new).map_err(|err| ConfigRewriteError::Io(strerror(&err)))
     }
 
     /// The rewritten text for an old file's content (pure: no file access).
-    pub(crate) fn rewrite_content(&self, old: &[u8]) -> Vec<u8> {
+    pub(crate) fn rewrite_content(&self, old: &[u8], force_all: bool) -> Vec<u8> {
         let mut lines: Vec<Vec<u8>> = Vec::new();
         // For each directive, the lines of the old file that set it, in order.
         let mut slots: Vec<VecDeque<usize>> = vec![VecDeque::new(); DIRECTIVES.len()];
@@ -98,7 +108,7 @@ impl Config {
             for (text, force) in d.rewrite_lines(&self.values[index], &defaults[index]) {
                 if let Some(at) = existing.pop_front() {
                     lines[at] = text.into_bytes();
-                } else if force {
+                } else if force || force_all {
                     if !has_signature {
                         lines.push(SIGNATURE.as_bytes().to_vec());
                         has_signature = true;

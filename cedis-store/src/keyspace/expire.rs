@@ -63,6 +63,9 @@ impl Keyspace {
     pub(crate) fn expire_cycle(&mut self, now_ms: u64, deadline: Instant) -> CycleOutcome {
         let mut rng = rand::thread_rng();
         let mut outcome = CycleOutcome::default();
+        if self.expiry_paused() {
+            return outcome;
+        }
         let mut rounds = 0u32;
         loop {
             let sample = self.expires.len().min(SAMPLE_SIZE);
