@@ -7,6 +7,9 @@
 //!   [`RdbSink`]. Inside: `length` and `string` (the two primitive encodings), `listpack`,
 //!   `ziplist`, `zipmap`, `intset` (compact blobs, validated in full on reading),
 //!   `score` (zset scores as text), `value` (every value type, both directions).
+//! - [`aof`]: the append-only file: the multi-part directory and its manifest, the
+//!   command stream written on each write, loading (RDB preamble, truncated tails) and
+//!   rewriting a base from a dataset.
 //! - [`mod@dump`]: DUMP payloads for DUMP/RESTORE ([`dump()`], [`restore`]).
 //! - [`lzf`]: LZF compression, byte-compatible with what Redis writes.
 //! - [`checksum`]: the CRC-64 that ends every RDB file and DUMP payload.
@@ -15,12 +18,17 @@
 //! Nothing here panics on input: corrupt or hostile files and payloads give errors, and
 //! lengths read from them never size an allocation before the bytes are there.
 
+pub mod aof;
 pub mod checksum;
 pub mod dump;
 pub mod error;
 pub mod lzf;
 pub mod rdb;
 
+pub use aof::{
+    load_aof_dir, read_aof, AofError, AofLoadOptions, AofRewriter, AofSink, AofWriter, FsyncPolicy,
+    FsyncTracker, Manifest,
+};
 pub use checksum::crc64;
 pub use dump::{dump, restore, DumpError};
 pub use error::{Corrupt, RdbError};

@@ -22,6 +22,9 @@ pub enum CommandError {
     SubcommandArguments { sub: String, command: String },
     #[error("ERR syntax error")]
     Syntax,
+    /// A command that needs the dataset while it is still being loaded.
+    #[error("LOADING Redis is loading the dataset in memory")]
+    Loading,
     /// A MONITOR (or replica) connection sent a command that reads or writes keys.
     #[error("ERR Replica can't interact with the keyspace")]
     ReplicaKeyspace,

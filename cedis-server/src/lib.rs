@@ -13,6 +13,7 @@
 //! - [`signals`]: the keyspace's change hook: expiry events, WATCH, blocked clients.
 //! - [`monitor`]: MONITOR's feed of executed commands.
 //! - [`pause`]: CLIENT PAUSE, holding commands back.
+//! - [`persistence`]: SAVE/BGSAVE and loading RDB files (the format is `cedis-persist`'s).
 //! - [`tracking`]: CLIENT TRACKING (client-side caching) and its invalidations.
 //! - [`args`]: the shared argument cursor every handler parses its arguments with.
 //! - [`reply`]: the reply writer, straight into the connection's output buffer.
@@ -30,6 +31,7 @@ pub mod logging;
 pub mod monitor;
 pub mod notify;
 pub mod pause;
+pub mod persistence;
 pub mod pubsub;
 pub mod reply;
 pub mod server;

@@ -1,6 +1,7 @@
 //! `cedis [/path/to/cedis.conf] [--directive value ...]`, exactly like `redis-server`.
 
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use cedis_server::command::connection::REDIS_VERSION;
@@ -89,6 +90,17 @@ fn main() -> ExitCode {
         );
         tracing::warn!("Server initialized");
         let server = Arc::new(server::Server::new(config, log));
+        if server.has_rdb_to_load() {
+            // Clients are answered `-LOADING` until the file is in.
+            server.persistence.loading.store(true, Ordering::SeqCst);
+            let loader = Arc::clone(&server);
+            std::thread::spawn(move || {
+                if let Err(err) = loader.load_at_startup() {
+                    tracing::warn!("{err}");
+                    std::process::exit(1);
+                }
+            });
+        }
         tracing::info!("Ready to accept connections");
         server::serve(Arc::clone(&server), listeners).await;
         if !pidfile.is_empty() {

@@ -26,6 +26,7 @@ use crate::logging::LogHandle;
 use crate::monitor::Monitors;
 use crate::notify::Notifier;
 use crate::pause::ClientPause;
+use crate::persistence::Persistence;
 use crate::pubsub::PubSub;
 use crate::signals::KeySignals;
 use crate::tracking::Tracking;
@@ -86,6 +87,8 @@ pub struct Server {
     pub clients: Arc<ClientRegistry>,
     /// `CLIENT TRACKING`: who caches which keys, and the invalidation messages.
     pub tracking: Arc<Tracking>,
+    /// Save/load bookkeeping and the change counter behind the `save` rules.
+    pub persistence: Arc<Persistence>,
     pub pubsub: Arc<PubSub>,
     /// Keyspace notifications (publishing through `pubsub`).
     pub notifier: Arc<Notifier>,
@@ -130,9 +133,11 @@ impl Server {
         let clients = Arc::new(ClientRegistry::default());
         let tracking = Arc::new(Tracking::new(Arc::clone(&clients)));
         tracking.set_max_keys(config.tracking_table_max_keys);
+        let persistence = Arc::new(Persistence::default());
         let signals = Arc::new(KeySignals::new(
             Arc::clone(&notifier),
             Arc::clone(&tracking),
+            Arc::clone(&persistence),
         ));
         let hook = Arc::clone(&signals);
         store.set_hook(Some(Arc::new(move |db, key: &[u8], change| {
@@ -148,6 +153,7 @@ impl Server {
             store: Mutex::new(store),
             clients,
             tracking,
+            persistence,
             pubsub,
             notifier,
             signals,
@@ -215,6 +221,7 @@ impl Server {
             // Redis's `incrementallyRehash`: 1 ms on a database with a resize in progress.
             store.active_rehash(1000);
         }
+        self.auto_save(&mut store);
         // Keys the active cycle expired reach BCAST listeners now.
         self.tracking.enforce_limit();
         self.tracking.flush_broadcasts();
@@ -240,6 +247,206 @@ impl Server {
     /// The output buffer limit of the Pub/Sub client class, for message deliveries.
     pub fn pubsub_output_limit(&self) -> OutputLimit {
         output_limit(&self.config())
+    }
+
+    /// Writes the dataset to `dbfilename` now (SAVE, SHUTDOWN, DEBUG RELOAD), with
+    /// `store` locked by the caller for the whole write.
+    pub fn save_now(&self, store: &Store) -> std::io::Result<()> {
+        let (path, opts) = {
+            let config = self.config();
+            (
+                crate::persistence::rdb_path(&config),
+                crate::persistence::write_options(&config),
+            )
+        };
+        let dirty = self.persistence.dirty.load(Ordering::Relaxed);
+        crate::persistence::save_store(store, &path, opts)?;
+        self.persistence.saved(dirty);
+        self.lastsave
+            .store(crate::persistence::unix_secs(), Ordering::Relaxed);
+        tracing::info!("DB saved on disk");
+        Ok(())
+    }
+
+    /// Replaces the dataset with the RDB file's (DEBUG RELOAD), `store` being locked by
+    /// the caller. Nothing is signalled per key. On failure the dataset is unchanged.
+    pub fn load_rdb(&self, store: &mut Store) -> Result<(), crate::persistence::LoadError> {
+        let databases = store.databases();
+        let (mut fresh, report) = self.read_rdb_file(databases)?;
+        self.install_loaded(store, &mut fresh, report);
+        Ok(())
+    }
+
+    /// Reads `dbfilename` into a new store, without touching the served one (so start-up
+    /// can serve `-LOADING` meanwhile). `INFO persistence` shows `loading:1` meanwhile.
+    fn read_rdb_file(
+        &self,
+        databases: usize,
+    ) -> Result<(Store, crate::persistence::LoadReport), crate::persistence::LoadError> {
+        let (path, limits, delay) = {
+            let config = self.config();
+            let delay = u64::try_from(config.key_load_delay).unwrap_or(0);
+            (
+                crate::persistence::rdb_path(&config),
+                crate::persistence::load_limits(&config),
+                Duration::from_micros(delay),
+            )
+        };
+        let started = Instant::now();
+        self.persistence.loading.store(true, Ordering::SeqCst);
+        let now = unix_ms();
+        let loaded = crate::persistence::load_file(&path, databases, &limits, now, delay);
+        self.persistence.loading.store(false, Ordering::SeqCst);
+        if loaded.is_ok() {
+            tracing::info!(
+                "DB loaded from disk: {:.3} seconds",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        loaded
+    }
+
+    fn install_loaded(
+        &self,
+        store: &mut Store,
+        fresh: &mut Store,
+        report: crate::persistence::LoadReport,
+    ) {
+        store.replace_contents(fresh);
+        self.persistence
+            .last_load_keys_loaded
+            .store(report.keys, Ordering::Relaxed);
+        self.persistence
+            .last_load_keys_expired
+            .store(report.expired, Ordering::Relaxed);
+        tracing::info!(
+            "Done loading RDB, keys loaded: {}, keys expired: {}.",
+            report.keys,
+            report.expired
+        );
+    }
+
+    /// BGSAVE: starts writing a point-in-time snapshot of `store` (locked by the
+    /// caller) from a background thread. No fork: the store keeps serving, and saves the
+    /// old version of an entry about to change before it changes (see
+    /// `cedis_store::snapshot`). The thread takes the lock for one short step at a time.
+    pub fn start_bgsave(&self, store: &mut Store) -> Result<(), String> {
+        let Some(this) = self.this.get().and_then(std::sync::Weak::upgrade) else {
+            return Err("the server is not serving yet".to_string());
+        };
+        let start = store
+            .begin_snapshot()
+            .map_err(|_| "Background save already in progress".to_string())?;
+        let (path, opts, delay) = {
+            let config = self.config();
+            (
+                crate::persistence::rdb_path(&config),
+                crate::persistence::write_options(&config),
+                Duration::from_micros(u64::try_from(config.rdb_key_save_delay).unwrap_or(0)),
+            )
+        };
+        let aux = crate::persistence::aux_fields(store.used_memory());
+        let dirty = self.persistence.dirty.load(Ordering::Relaxed);
+        self.persistence.bgsave_started();
+        tracing::info!("Background saving started");
+        let spawned = std::thread::Builder::new()
+            .name("cedis-bgsave".to_string())
+            .spawn(move || {
+                let result =
+                    crate::persistence::write_snapshot(&this, &path, opts, aux, &start, delay);
+                match &result {
+                    Ok(()) => {
+                        this.persistence.saved(dirty);
+                        this.lastsave
+                            .store(crate::persistence::unix_secs(), Ordering::Relaxed);
+                        tracing::info!("Background saving terminated with success");
+                    }
+                    Err(err) => {
+                        let aborted = this.lock_store().abort_snapshot();
+                        drop(aborted);
+                        tracing::warn!("Background saving error: {err}");
+                    }
+                }
+                this.persistence.bgsave_finished(result.is_ok());
+            });
+        if let Err(err) = spawned {
+            drop(store.abort_snapshot());
+            self.persistence.bgsave_finished(false);
+            return Err(format!("Can't start the background save: {err}"));
+        }
+        Ok(())
+    }
+
+    /// The cron's side of the `save` rules: a BGSAVE once some rule's changes happened
+    /// within its seconds (after a failed save, not before 5 seconds have passed).
+    fn auto_save(&self, store: &mut Store) {
+        if self.persistence.bgsave_in_progress() || self.persistence.loading.load(Ordering::Relaxed)
+        {
+            return;
+        }
+        let changes = self.persistence.changes_since_save();
+        if changes == 0 {
+            return;
+        }
+        let now = crate::persistence::unix_secs();
+        let since_save = now.saturating_sub(self.lastsave.load(Ordering::Relaxed));
+        let failed_recently = !self.persistence.last_bgsave_ok.load(Ordering::Relaxed)
+            && now.saturating_sub(self.persistence.last_failed_save.load(Ordering::Relaxed)) < 5;
+        if failed_recently {
+            return;
+        }
+        let rule = self
+            .config()
+            .save
+            .iter()
+            .copied()
+            .find(|&(seconds, needed)| changes >= needed && since_save >= seconds);
+        if let Some((seconds, _)) = rule {
+            tracing::info!("{changes} changes in {seconds} seconds. Saving...");
+            if let Err(err) = self.start_bgsave(store) {
+                tracing::warn!("Can't start an automatic save: {err}");
+            }
+        }
+    }
+
+    /// Whether start-up found a file to load (clients get `-LOADING` until it is in).
+    pub fn has_rdb_to_load(&self) -> bool {
+        crate::persistence::rdb_path(&self.config()).exists()
+    }
+
+    /// Start-up: loads `dbfilename` (AOF off), while connections are already served
+    /// with `-LOADING`. A file that exists but cannot be loaded stops the server, as in
+    /// Redis.
+    pub fn load_at_startup(&self) -> Result<(), String> {
+        if !self.has_rdb_to_load() {
+            return Ok(());
+        }
+        let databases = self.lock_store().databases();
+        let (mut fresh, report) = self
+            .read_rdb_file(databases)
+            .map_err(|err| format!("Fatal error loading the DB: {err}. Exiting."))?;
+        let mut store = self.lock_store();
+        self.install_loaded(&mut store, &mut fresh, report);
+        Ok(())
+    }
+
+    /// What SHUTDOWN (or SIGTERM/SIGINT) must do before stopping: save when asked to,
+    /// or when `save` rules exist and NOSAVE was not given.
+    pub fn save_before_shutdown(&self, request: ShutdownRequest) -> Result<(), String> {
+        let rules = !self.config().save.is_empty();
+        if request.nosave || !(request.save || rules) {
+            return Ok(());
+        }
+        tracing::info!("Saving the final RDB snapshot before exiting.");
+        let mut store = self.lock_store();
+        if let Some(aborted) = store.abort_snapshot() {
+            tracing::warn!("There is a child saving an .rdb. Killing it!");
+            drop(aborted);
+        }
+        self.save_now(&store).map_err(|err| {
+            tracing::warn!("Error trying to save the DB, can't exit: {err}");
+            "ERR Errors trying to SHUTDOWN. Check logs.".to_string()
+        })
     }
 
     /// Listens on `port` at every `bind` address instead of where the server listens
@@ -545,5 +752,11 @@ async fn signal_watch(server: Arc<Server>) {
         _ = int.recv() => "SIGINT",
     };
     tracing::warn!("Received {name} scheduling shutdown...");
+    if server
+        .save_before_shutdown(ShutdownRequest::default())
+        .is_err()
+    {
+        return;
+    }
     server.request_shutdown(ShutdownRequest::default());
 }

@@ -16,6 +16,7 @@ use cedis_store::Change;
 use crate::client::ClientHandle;
 use crate::config::keyspace_events;
 use crate::notify::Notifier;
+use crate::persistence::Persistence;
 use crate::tracking::Tracking;
 
 /// One client watching one key.
@@ -54,6 +55,7 @@ struct Blocked {
 pub struct KeySignals {
     notifier: Arc<Notifier>,
     tracking: Arc<Tracking>,
+    persistence: Arc<Persistence>,
     /// WATCHed keys → who watches them (any database: the watcher records which).
     watches: Mutex<HashMap<Bytes, Vec<Watcher>>>,
     /// Number of (client, key) watches: changes skip the lock while it is zero.
@@ -64,10 +66,15 @@ pub struct KeySignals {
 }
 
 impl KeySignals {
-    pub fn new(notifier: Arc<Notifier>, tracking: Arc<Tracking>) -> KeySignals {
+    pub fn new(
+        notifier: Arc<Notifier>,
+        tracking: Arc<Tracking>,
+        persistence: Arc<Persistence>,
+    ) -> KeySignals {
         KeySignals {
             notifier,
             tracking,
+            persistence,
             watches: Mutex::new(HashMap::new()),
             watch_count: AtomicUsize::new(0),
             blocked: Mutex::new(Blocked::default()),
@@ -88,6 +95,7 @@ impl KeySignals {
         // `Created` is always followed by `Modified`: one invalidation per change.
         if matches!(change, Change::Modified | Change::Deleted | Change::Expired) {
             self.tracking.invalidate(key, change == Change::Expired);
+            self.persistence.note_change(1);
         }
         let fills = matches!(change, Change::Modified | Change::Created);
         if fills && self.blocked_count.load(Ordering::Relaxed) > 0 {

@@ -218,6 +218,12 @@ impl<V> Table<V> {
         self.segs[idx >> SEG_BITS].as_ref()?[idx & SEG_MASK].as_deref()
     }
 
+    /// The chain in bucket `idx`, for changing values in place.
+    #[inline]
+    fn bucket_mut(&mut self, idx: usize) -> Option<&mut Node<V>> {
+        self.segs[idx >> SEG_BITS].as_mut()?[idx & SEG_MASK].as_deref_mut()
+    }
+
     /// Bucket `idx`'s link, if its segment is allocated (otherwise the bucket is empty).
     #[inline]
     fn link_mut(&mut self, idx: usize) -> Option<&mut Link<V>> {
@@ -827,11 +833,6 @@ impl<V> Dict<V> {
                 link = node.next.as_deref();
             }
         }
-        /// Adds one to the bits of `v` above `mask`, counting in reversed bit order.
-        fn next_cursor(v: u64, mask: u64) -> u64 {
-            (((v | !mask).reverse_bits()).wrapping_add(1)).reverse_bits()
-        }
-
         let mut v = cursor;
         if !self.is_rehashing() {
             let t = &self.tables[0];
@@ -859,6 +860,89 @@ impl<V> Dict<V> {
             }
         }
         v
+    }
+
+    /// [`Dict::scan`] with mutable access to the values: the same cursor, the same
+    /// guarantee (a key present for the whole iteration is visited at least once, maybe
+    /// twice). Like `scan` it migrates no bucket, so a cursor stays valid across calls
+    /// whatever writes do in between. The background snapshot uses it to mark each entry
+    /// as it copies it, which makes a second visit of the same entry harmless.
+    ///
+    /// ```
+    /// let mut d = cedis_store::dict::Dict::new();
+    /// d.insert_slice(b"a", 1);
+    /// let mut cursor = 0;
+    /// loop {
+    ///     cursor = d.scan_mut(cursor, |_, v| *v += 1);
+    ///     if cursor == 0 {
+    ///         break;
+    ///     }
+    /// }
+    /// assert_eq!(d.get(b"a"), Some(&2));
+    /// ```
+    pub fn scan_mut(&mut self, cursor: u64, mut visit: impl FnMut(&[u8], &mut V)) -> u64 {
+        fn visit_chain<V>(mut link: Option<&mut Node<V>>, visit: &mut impl FnMut(&[u8], &mut V)) {
+            while let Some(node) = link {
+                visit(node.key.as_bytes(), &mut node.value);
+                link = node.next.as_deref_mut();
+            }
+        }
+
+        let mut v = cursor;
+        if !self.is_rehashing() {
+            let t = &mut self.tables[0];
+            if t.size() == 0 {
+                return 0;
+            }
+            let m = t.mask();
+            visit_chain(t.bucket_mut((v & m) as usize), &mut visit);
+            return next_cursor(v, m);
+        }
+        let [t0, t1] = &mut self.tables;
+        let (small, large) = if t0.size() <= t1.size() {
+            (t0, t1)
+        } else {
+            (t1, t0)
+        };
+        let (m0, m1) = (small.mask(), large.mask());
+        visit_chain(small.bucket_mut((v & m0) as usize), &mut visit);
+        loop {
+            visit_chain(large.bucket_mut((v & m1) as usize), &mut visit);
+            v = next_cursor(v, m1);
+            if v & (m0 ^ m1) == 0 {
+                break;
+            }
+        }
+        v
+    }
+
+    /// Turns the dict into a [`Drain`] that hands out its entries one at a time, freeing
+    /// the table as it goes. A whole table can so be moved aside in O(1) (FLUSHDB while a
+    /// snapshot still needs the old content) and taken apart in bounded steps later.
+    ///
+    /// ```
+    /// let mut d = cedis_store::dict::Dict::new();
+    /// d.insert_slice(b"a", 1);
+    /// d.insert_slice(b"b", 2);
+    /// let mut all: Vec<_> = d.into_drain().collect();
+    /// all.sort();
+    /// assert_eq!(all, [(b"a"[..].into(), 1), (b"b"[..].into(), 2)]);
+    /// ```
+    pub fn into_drain(self) -> Drain<V> {
+        let Dict {
+            tables,
+            len,
+            heap_key_bytes,
+            ..
+        } = self;
+        Drain {
+            tables,
+            table: 0,
+            idx: 0,
+            chain: None,
+            len,
+            heap_key_bytes,
+        }
     }
 
     /// A random entry (uniform enough for RANDOMKEY and eviction sampling): a random
@@ -981,6 +1065,130 @@ pub const fn allocator_chunk(size: usize) -> usize {
         32
     } else {
         chunk
+    }
+}
+
+/// Adds one to the bits of `v` above `mask`, counting in reversed bit order (SCAN's
+/// cursor).
+fn next_cursor(v: u64, mask: u64) -> u64 {
+    (((v | !mask).reverse_bits()).wrapping_add(1)).reverse_bits()
+}
+
+/// A dict being taken apart: yields every entry once, in table order, and frees each
+/// bucket segment as soon as it has passed it, so neither taking the entries nor
+/// dropping what is left ever frees the whole bucket array at once (see `SEG_BITS`).
+/// Made by [`Dict::into_drain`].
+pub struct Drain<V> {
+    tables: [Table<V>; 2],
+    /// The table being walked (2 once both are done).
+    table: usize,
+    /// Next bucket of `tables[table]`.
+    idx: usize,
+    /// The rest of the chain taken from the last bucket.
+    chain: Link<V>,
+    /// Entries not yet handed out.
+    len: usize,
+    heap_key_bytes: usize,
+}
+
+impl<V> Drain<V> {
+    /// Entries not yet handed out.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether every entry was handed out (segments may still be left to free).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether everything, bucket arrays included, has been freed.
+    pub fn is_finished(&self) -> bool {
+        self.table >= 2
+    }
+
+    /// What [`Dict::overhead_bytes`] would say of the entries and segments left.
+    pub fn overhead_bytes(&self) -> usize {
+        (self.tables[0].allocated + self.tables[1].allocated) * std::mem::size_of::<Link<V>>()
+            + self.len * allocator_chunk(std::mem::size_of::<Node<V>>())
+            + self.heap_key_bytes
+    }
+
+    /// The next entry, visiting at most `budget` buckets (each visited bucket, empty or
+    /// not, takes one from it). `None` when the budget ran out or the drain is finished:
+    /// [`Drain::is_finished`] tells which. Bounds the work of one call on a sparse table.
+    pub fn next_within(&mut self, budget: &mut usize) -> Option<(Box<[u8]>, V)> {
+        loop {
+            if let Some(mut node) = self.chain.take() {
+                self.chain = node.next.take();
+                self.len -= 1;
+                self.heap_key_bytes -= node.key.heap_bytes();
+                let Node { key, value, .. } = *node;
+                return Some((key.into_box(), value));
+            }
+            if self.table >= 2 || *budget == 0 {
+                return None;
+            }
+            *budget -= 1;
+            let t = &mut self.tables[self.table];
+            if self.idx >= t.size() {
+                self.table += 1;
+                self.idx = 0;
+                continue;
+            }
+            let k = self.idx >> SEG_BITS;
+            match t.segs[k].as_mut() {
+                // Never written (or already freed): nothing in its buckets.
+                None => self.idx = (k + 1) << SEG_BITS,
+                Some(seg) => {
+                    self.chain = seg[self.idx & SEG_MASK].take();
+                    self.idx += 1;
+                }
+            }
+            if self.idx & SEG_MASK == 0 || self.idx >= t.size() {
+                // Every bucket of segment `k` is now empty.
+                t.release(k);
+            }
+            if self.chain.is_some() {
+                // The bucket's chain is out of the table; `used` counts what is left in it.
+                let mut n = 0;
+                let mut cur = self.chain.as_deref();
+                while let Some(node) = cur {
+                    n += 1;
+                    cur = node.next.as_deref();
+                }
+                t.used -= n;
+            }
+        }
+    }
+}
+
+impl<V> Iterator for Drain<V> {
+    type Item = (Box<[u8]>, V);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut budget = usize::MAX;
+        self.next_within(&mut budget)
+    }
+}
+
+impl<V> Drop for Drain<V> {
+    /// Frees the taken chain node by node (the tables free themselves the same way).
+    fn drop(&mut self) {
+        let mut link = self.chain.take();
+        while let Some(mut node) = link {
+            link = node.next.take();
+        }
+    }
+}
+
+impl<V> fmt::Debug for Drain<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Drain")
+            .field("len", &self.len)
+            .field("table", &self.table)
+            .field("idx", &self.idx)
+            .finish_non_exhaustive()
     }
 }
 
@@ -1225,6 +1433,61 @@ mod tests {
         }
         d.remove(&key(0));
         assert_eq!(d.random_entry(&mut rng), None);
+    }
+
+    #[test]
+    fn drain_yields_everything_once_and_frees_segments_as_it_goes() {
+        let mut d = Dict::new();
+        let mut n = 0;
+        // Stop mid-resize, so both tables hold entries.
+        while d.bucket_count() < 4 * SEG_LEN || !d.is_rehashing() {
+            d.insert(key(n), n);
+            n += 1;
+        }
+        d.rehash_step(1000);
+        assert!(d.is_rehashing());
+        let mut drain = d.into_drain();
+        let mut seen = vec![false; n];
+        let mut last_allocated = drain.tables[0].allocated + drain.tables[1].allocated;
+        let mut budget = 0;
+        // A zero budget visits nothing.
+        assert!(drain.next_within(&mut budget).is_none() && !drain.is_finished());
+        while let Some((k, v)) = drain.next() {
+            assert_eq!(k, key(v));
+            assert!(!std::mem::replace(&mut seen[v], true));
+            let allocated = drain.tables[0].allocated + drain.tables[1].allocated;
+            assert!(last_allocated - allocated <= SEG_LEN);
+            last_allocated = allocated;
+        }
+        assert!(seen.iter().all(|&s| s));
+        assert!(drain.is_finished() && drain.is_empty());
+        assert_eq!(drain.overhead_bytes(), 0);
+    }
+
+    #[test]
+    fn scan_mut_visits_every_key_across_a_resize() {
+        let mut d = Dict::new();
+        for i in 0..1000 {
+            d.insert(key(i), 0u32);
+        }
+        let mut cursor = 0;
+        let mut calls = 0;
+        loop {
+            cursor = d.scan_mut(cursor, |_, v| *v += 1);
+            calls += 1;
+            if calls % 10 == 0 {
+                // Grow in between calls.
+                for i in 0..50 {
+                    d.insert(key(10_000 + calls * 100 + i), 1);
+                }
+            }
+            if cursor == 0 {
+                break;
+            }
+        }
+        for i in 0..1000 {
+            assert!(d.get(&key(i)).is_some_and(|&v| v >= 1));
+        }
     }
 
     #[test]

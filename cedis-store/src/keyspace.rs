@@ -36,6 +36,7 @@
 //! assert_eq!(db.stats().expired_keys, 1);
 //! ```
 
+pub(crate) mod capture;
 mod expire;
 
 use cedis_types::Value;
@@ -78,6 +79,11 @@ pub struct Entry {
     pub value: Value,
     /// Last access, in the LRU clock's units (for OBJECT IDLETIME and eviction later).
     pub lru: u32,
+    /// The epoch of the last background snapshot that emitted this entry (or during
+    /// which it was created): while a snapshot runs, an entry with another mark still has
+    /// to be emitted, and a write copies it first (see [`crate::snapshot`]). It fills what
+    /// was padding, so an entry stays 32 bytes.
+    pub(crate) snapshot_epoch: u32,
 }
 
 /// Bits of the LRU clock, as Redis keeps it in its object header.
@@ -214,6 +220,12 @@ pub struct Keyspace {
     /// Expired keys read as missing but are not deleted (CLIENT PAUSE: nothing may be
     /// written, not even an expiry's DEL). See [`Keyspace::set_expiry_paused`].
     expiry_paused: bool,
+    /// The epoch new entries are marked with: the running snapshot's, or the last one's
+    /// (which the next snapshot's differs from, so they count as not yet emitted).
+    snapshot_epoch: u32,
+    /// Copy-before-write state while a snapshot runs (boxed: most of the time `None`, and
+    /// a server has 16 databases).
+    capture: Option<Box<capture::Capture>>,
 }
 
 impl std::fmt::Debug for Keyspace {
@@ -314,6 +326,7 @@ impl Keyspace {
         change: impl FnOnce(&mut Value) -> R,
     ) -> Option<R> {
         self.expire_if_needed(key, now_ms);
+        self.keep_before_change(key);
         let entry = self.entries.get_mut(key)?;
         entry.lru = lru_clock(now_ms);
         let before = memory::entry_cost(&entry.value);
@@ -334,6 +347,7 @@ impl Keyspace {
         let entry = Entry {
             value,
             lru: lru_clock(now_ms),
+            snapshot_epoch: self.snapshot_epoch,
         };
         self.insert_entry(key, entry);
         match ttl {
@@ -383,15 +397,19 @@ impl Keyspace {
         entry.lru = lru_clock(now_ms);
         match deadline {
             None => {
+                if self.expires.contains_key(key) {
+                    self.keep_before_change(key);
+                }
                 if self.remove_deadline(key).is_some() {
                     self.signal(key, Change::Modified);
                 }
             }
             Some(deadline) if deadline <= now_ms => {
-                self.delete_entry(key);
+                self.discard_entry(key);
                 self.signal(key, Change::Deleted);
             }
             Some(deadline) => {
+                self.keep_before_change(key);
                 self.put_deadline(key, deadline);
                 self.signal(key, Change::Modified);
             }
@@ -489,7 +507,11 @@ impl Keyspace {
     }
 
     /// Removes everything (FLUSHDB); signals nothing per key. Stats are kept.
+    ///
+    /// While a snapshot still needs the table, the table is moved into it whole (O(1))
+    /// instead of being freed here; the snapshot's steps free it.
     pub fn clear(&mut self) {
+        self.detach_for_snapshot();
         self.entries.clear();
         self.expires.clear();
         self.data_bytes = 0;
@@ -533,6 +555,18 @@ impl Keyspace {
         Some(lru_idle_ms(entry.lru, now_ms) / 1000)
     }
 
+    /// RESTORE … IDLETIME: makes a live key look untouched for `idle_secs`. False when
+    /// the key does not exist.
+    pub fn set_idle_time(&mut self, key: &[u8], idle_secs: u64, now_ms: u64) -> bool {
+        match self.entries.get_mut(key) {
+            Some(entry) => {
+                entry.lru = lru_clock(now_ms.saturating_sub(idle_secs.saturating_mul(1000)));
+                true
+            }
+            None => false,
+        }
+    }
+
     /// RENAME: moves a live key's value and deadline to `dst`, replacing what `dst` held.
     /// Signals `Deleted` on `src`, then `Modified` on `dst`; false if `src` does not exist.
     /// Renaming a key to itself changes nothing and signals nothing (as Redis).
@@ -549,7 +583,7 @@ impl Keyspace {
         };
         // A stale target expires (and says so) before it is overwritten.
         self.expire_if_needed(dst, now_ms);
-        self.delete_entry(dst);
+        self.discard_entry(dst);
         self.attach(dst, entry, deadline);
         self.signal(src, Change::Deleted);
         self.signal(dst, Change::Modified);
@@ -608,7 +642,7 @@ impl Keyspace {
 
     /// Stores an entry taken from elsewhere (MOVE), signalling `Modified`.
     pub(crate) fn put(&mut self, key: &[u8], entry: Entry, deadline: Option<u64>) {
-        self.delete_entry(key);
+        self.discard_entry(key);
         self.attach(key, entry, deadline);
         self.signal(key, Change::Modified);
     }
@@ -620,6 +654,7 @@ impl Keyspace {
         std::mem::swap(&mut self.expires, &mut other.expires);
         std::mem::swap(&mut self.data_bytes, &mut other.data_bytes);
         std::mem::swap(&mut self.avg_ttl, &mut other.avg_ttl);
+        self.swap_capture_origin(other);
     }
 
     fn signal(&self, key: &[u8], change: Change) {
@@ -669,18 +704,32 @@ impl Keyspace {
         if !self.is_expired(key, now_ms) {
             return false;
         }
-        self.delete_entry(key);
+        self.discard_entry(key);
         self.stats.expired_keys += 1;
         self.signal(key, Change::Expired);
         true
     }
 
-    /// Removes a key's entry and deadline and their cost; signals nothing.
+    /// Removes a key's entry and deadline and their cost, for a caller that keeps the
+    /// value (a running snapshot gets a clone); signals nothing.
     fn delete_entry(&mut self, key: &[u8]) -> Option<(Entry, Option<u64>)> {
-        let entry = self.entries.remove_value(key)?;
+        let mut entry = self.entries.remove_value(key)?;
         self.release(memory::entry_cost(&entry.value));
         let deadline = self.remove_deadline(key);
+        self.keep_removed_clone(key, &mut entry, deadline);
         Some((entry, deadline))
+    }
+
+    /// [`Keyspace::delete_entry`] for a value nobody keeps (expired, overwritten by a
+    /// rename or MOVE): a running snapshot takes the value itself instead of a clone.
+    fn discard_entry(&mut self, key: &[u8]) -> bool {
+        let Some(entry) = self.entries.remove_value(key) else {
+            return false;
+        };
+        self.release(memory::entry_cost(&entry.value));
+        let deadline = self.remove_deadline(key);
+        self.keep_removed(key, entry, deadline);
+        true
     }
 
     /// Inserts (or replaces) an entry with the given deadline; signals nothing.
@@ -695,10 +744,19 @@ impl Keyspace {
     }
 
     /// Inserts or replaces an entry; signals [`Change::Created`] when the key is new.
-    fn insert_entry(&mut self, key: &[u8], entry: Entry) {
+    /// The entry counts as created now, so a running snapshot will not emit it; the one
+    /// it replaces goes to the snapshot (with the deadline still stored) if not emitted.
+    fn insert_entry(&mut self, key: &[u8], mut entry: Entry) {
+        entry.snapshot_epoch = self.snapshot_epoch;
         self.data_bytes += memory::entry_cost(&entry.value);
         match self.entries.insert_slice(key, entry) {
-            Some(old) => self.release(memory::entry_cost(&old.value)),
+            Some(old) => {
+                self.release(memory::entry_cost(&old.value));
+                if self.capture.is_some() {
+                    let deadline = self.expires.get(key).copied();
+                    self.keep_removed(key, old, deadline);
+                }
+            }
             None => self.signal(key, Change::Created),
         }
     }

@@ -8,6 +8,7 @@
 //! - [`clock`]: injected time.
 //! - [`memory`]: what a key costs, for the incremental memory accounting.
 //! - [`cache`]: [`Cache`], the thread-safe handle for embedding cedis-store in a program.
+//! - [`snapshot`]: fork-free point-in-time snapshots (BGSAVE) with copy-before-write.
 //!
 //! The server reaches the store only through this crate's API.
 
@@ -16,12 +17,17 @@ pub mod clock;
 pub mod dict;
 pub mod keyspace;
 pub mod memory;
+pub mod snapshot;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub use cache::{Cache, CacheBuilder, CacheError, KeyTtl, SetOptions};
 pub use keyspace::{Change, Entry, Keyspace, Lookup, Stats, Ttl};
+pub use snapshot::{
+    AbortedSnapshot, DbCounts, SnapshotBatch, SnapshotError, SnapshotItem, SnapshotProgress,
+    SnapshotStart,
+};
 
 /// Called for every change to a key: `(database, key, change)`.
 ///
@@ -49,6 +55,10 @@ pub struct Store {
     /// Running estimate of the share of volatile keys that are expired but not yet
     /// removed (INFO `expired_stale_perc`), as a fraction 0.0..=1.0.
     expired_stale: f64,
+    /// The running background snapshot, if any (see [`snapshot`]).
+    snapshot: Option<Box<snapshot::Snapshot>>,
+    /// The last snapshot's epoch; each snapshot takes the next.
+    snapshot_epoch: u32,
 }
 
 impl Store {
@@ -65,6 +75,8 @@ impl Store {
             next_rehash_db: 0,
             stats: Stats::default(),
             expired_stale: 0.0,
+            snapshot: None,
+            snapshot_epoch: 0,
         }
     }
 
@@ -111,6 +123,21 @@ impl Store {
         let (low, high) = (a.min(b), a.max(b));
         let (head, tail) = self.dbs.split_at_mut(high);
         head[low].swap_contents(&mut tail[0]);
+    }
+
+    /// Takes over the contents of `other`'s databases (keys, deadlines, memory totals),
+    /// database by database, without signalling any change: how a dataset loaded into a
+    /// fresh store (start-up, DEBUG RELOAD) replaces the served one. `other` gets the old
+    /// contents. Databases past the shorter of the two stay as they are.
+    ///
+    /// A background snapshot running in either store is aborted (its steps then report
+    /// `aborted`): the tables it reads from change hands wholesale.
+    pub fn replace_contents(&mut self, other: &mut Store) {
+        drop(self.abort_snapshot());
+        drop(other.abort_snapshot());
+        for (mine, theirs) in self.dbs.iter_mut().zip(other.dbs.iter_mut()) {
+            mine.swap_contents(theirs);
+        }
     }
 
     /// MOVE: moves a live key, with its deadline, from database `from` to `to`. False

@@ -73,3 +73,10 @@ pub const NODE_ESTIMATE: usize = size_of::<Entry>() + size_of::<Box<[u8]>>() + s
 pub fn key_usage(key_len: usize, value: &Value) -> usize {
     key_len + value_heap(value) + NODE_ESTIMATE + ENTRY_OVERHEAD
 }
+
+/// Bytes one snapshot copy holds while it waits to be written: the key, the whole value
+/// and the item itself. Counted apart from the keyspace's running total (see
+/// [`crate::snapshot`]).
+pub fn snapshot_item_cost(key_len: usize, value: &Value) -> usize {
+    key_len + value.mem_usage() + size_of::<crate::snapshot::SnapshotItem>()
+}

@@ -520,7 +520,9 @@ proptest! {
         // And the reloaded value writes the same bytes again.
         let mut again = Vec::new();
         write_value(&mut again, &back, &opts).unwrap();
-        if !matches!(back.encoding(), "hashtable" | "skiplist") {
+        // (Unless loading changed the encoding: a small zset or hash written expanded
+        // comes back compact, and is then written compact.)
+        if !matches!(back.encoding(), "hashtable" | "skiplist") && back.encoding() == value.encoding() {
             prop_assert_eq!(&again, &out);
         }
     }

@@ -616,7 +616,7 @@ static SUBCOMMANDS: &[Command] = &[
     Command::new(
         "client|tracking",
         -3,
-        Doc::new("Enables or disables server-assisted client-side caching.", "6.0.0", GROUP, "O(1). Some options may introduce additional complexity.", "status=(ON|OFF) [REDIRECT client-id:integer] [PREFIX prefix:string ...] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]"),
+        Doc::new("Enables or disables server-assisted client-side caching.", "6.0.0", GROUP, "O(1). Some options may introduce additional complexity.", "status=(ON|OFF) [REDIRECT client-id:integer] [PREFIX+ prefix:string ...] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]"),
         tracking,
     )
     .flags(SUB)

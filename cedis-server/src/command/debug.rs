@@ -92,11 +92,7 @@ fn debug(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
             ctx.reply.ok();
             Ok(())
         }
-        // TODO: save, flush and load the RDB once cedis-persist can.
-        b"reload" => Err(CommandError::Line(
-            "ERR DEBUG RELOAD is not supported yet: cedis cannot save and load RDB files"
-                .to_string(),
-        )),
+        b"reload" => reload(ctx, &argv[2..]),
         b"quicklist-packed-threshold" => {
             const MAX: u64 = (1 << 32) - (1 << 20);
             match parse_memory(&argv[2]) {
@@ -701,9 +697,40 @@ fn help(ctx: &mut Ctx<'_>) -> CommandResult {
     Ok(())
 }
 
+/// `DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]`: save the dataset (unless NOSAVE), then
+/// replace it with what the file holds, as a restart would. MERGE and NOFLUSH are
+/// accepted and load the same way (the file replaces the dataset).
+fn reload(ctx: &mut Ctx<'_>, options: &[Bytes]) -> CommandResult {
+    let mut save = true;
+    for option in options {
+        let option = option.to_ascii_lowercase();
+        match &option[..] {
+            b"nosave" => save = false,
+            b"merge" | b"noflush" => {}
+            _ => return Err(CommandError::Syntax),
+        }
+    }
+    let server = ctx.server;
+    // A background save in progress is cut short: the dataset it reads is replaced.
+    let aborted = ctx.store().abort_snapshot();
+    drop(aborted);
+    if save {
+        server.save_now(ctx.store()).map_err(|err| {
+            tracing::warn!("Error trying to save the DB: {err}");
+            CommandError::Line("ERR Error trying to save the DB".to_string())
+        })?;
+    }
+    server.load_rdb(ctx.store()).map_err(|err| {
+        tracing::warn!("Error trying to load the RDB dump: {err}");
+        CommandError::Line("ERR Error trying to load the RDB dump, check server logs.".to_string())
+    })?;
+    tracing::info!("DB reloaded by DEBUG RELOAD");
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// LASTSAVE: the Unix time of the last successful save (start-up time before one).
 fn lastsave(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
-    // TODO: the time of the last successful save once persistence exists (start-up time
-    // until then, as a Redis that never saved reports).
     let at = ctx.server.lastsave.load(Ordering::Relaxed);
     ctx.reply.int(i64::try_from(at).unwrap_or(i64::MAX));
     Ok(())

@@ -372,9 +372,11 @@ fn persistence_section(ctx: &mut Ctx<'_>, out: &mut String) {
         server.config().appendonly,
         server.lastsave.load(Ordering::Relaxed),
     );
+    let p = &server.persistence;
+    let flag = |on: bool| u8::from(on).to_string();
     out.push_str("# Persistence\r\n");
     for (name, value) in [
-        ("loading", "0".to_string()),
+        ("loading", flag(p.loading.load(Ordering::Relaxed))),
         ("async_loading", "0".into()),
         ("current_cow_peak", "0".into()),
         ("current_cow_size", "0".into()),
@@ -382,17 +384,39 @@ fn persistence_section(ctx: &mut Ctx<'_>, out: &mut String) {
         ("current_fork_perc", "0.00".into()),
         ("current_save_keys_processed", "0".into()),
         ("current_save_keys_total", "0".into()),
-        // TODO: the dirty counter once the store counts changes.
-        ("rdb_changes_since_last_save", "0".into()),
-        ("rdb_bgsave_in_progress", "0".into()),
+        (
+            "rdb_changes_since_last_save",
+            p.changes_since_save().to_string(),
+        ),
+        ("rdb_bgsave_in_progress", flag(p.bgsave_in_progress())),
         ("rdb_last_save_time", lastsave.to_string()),
-        ("rdb_last_bgsave_status", "ok".into()),
-        ("rdb_last_bgsave_time_sec", "-1".into()),
-        ("rdb_current_bgsave_time_sec", "-1".into()),
-        ("rdb_saves", "0".into()),
+        (
+            "rdb_last_bgsave_status",
+            if p.last_bgsave_ok.load(Ordering::Relaxed) {
+                "ok"
+            } else {
+                "err"
+            }
+            .into(),
+        ),
+        (
+            "rdb_last_bgsave_time_sec",
+            p.last_bgsave_secs.load(Ordering::Relaxed).to_string(),
+        ),
+        (
+            "rdb_current_bgsave_time_sec",
+            p.current_bgsave_secs().to_string(),
+        ),
+        ("rdb_saves", p.saves.load(Ordering::Relaxed).to_string()),
         ("rdb_last_cow_size", "0".into()),
-        ("rdb_last_load_keys_expired", "0".into()),
-        ("rdb_last_load_keys_loaded", "0".into()),
+        (
+            "rdb_last_load_keys_expired",
+            p.last_load_keys_expired.load(Ordering::Relaxed).to_string(),
+        ),
+        (
+            "rdb_last_load_keys_loaded",
+            p.last_load_keys_loaded.load(Ordering::Relaxed).to_string(),
+        ),
         ("aof_enabled", u8::from(aof_enabled).to_string()),
         ("aof_rewrite_in_progress", "0".into()),
         ("aof_rewrite_scheduled", "0".into()),

@@ -132,7 +132,9 @@ fn write_key_specs(reply: &mut Reply, cmd: &Command) {
 fn write_doc(reply: &mut Reply, cmd: &Command) {
     let doc = &cmd.doc;
     let args = parse_syntax(doc.syntax).unwrap_or_default();
-    let fields = 4
+    // A command without a complexity (MONITOR) has no such field, as in Redis.
+    let fields = 3
+        + usize::from(!doc.complexity.is_empty())
         + usize::from(!doc.doc_flags.is_empty())
         + usize::from(doc.deprecated_since.is_some())
         + usize::from(doc.replaced_by.is_some())
@@ -145,6 +147,9 @@ fn write_doc(reply: &mut Reply, cmd: &Command) {
         ("group", doc.group),
         ("complexity", doc.complexity),
     ] {
+        if key == "complexity" && value.is_empty() {
+            continue;
+        }
         reply.bulk(key.as_bytes());
         reply.bulk(value.as_bytes());
     }

@@ -509,8 +509,10 @@ fn flushdb(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     flush_mode(argv)?;
     let db = ctx.client.db;
     super::transaction::touch_watched_before_flush(ctx, &[db]);
+    let removed = ctx.db().len();
     ctx.db().clear();
     ctx.server.tracking.invalidate_all();
+    ctx.server.persistence.note_change(removed as u64);
     ctx.reply.ok();
     Ok(())
 }
@@ -519,8 +521,19 @@ fn flushall(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     flush_mode(argv)?;
     let dbs: Vec<usize> = (0..ctx.store().databases()).collect();
     super::transaction::touch_watched_before_flush(ctx, &dbs);
-    ctx.store().flush_all();
+    let removed = ctx.store().flush_all();
     ctx.server.tracking.invalidate_all();
+    ctx.server.persistence.note_change(removed as u64);
+    // With save rules, Redis saves the now empty dataset at once (a running background
+    // save is cut short), so the dirty counter starts again from zero.
+    if !ctx.server.config().save.is_empty() {
+        let aborted = ctx.store().abort_snapshot();
+        drop(aborted);
+        let server = ctx.server;
+        if let Err(err) = server.save_now(ctx.store()) {
+            tracing::warn!("Error saving DB on disk after FLUSHALL: {err}");
+        }
+    }
     ctx.reply.ok();
     Ok(())
 }

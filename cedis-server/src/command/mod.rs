@@ -19,6 +19,7 @@ pub mod introspection;
 pub mod keys;
 pub mod latency;
 pub mod list;
+pub mod persistence;
 pub mod pubsub;
 pub mod server;
 pub mod set;
@@ -450,6 +451,7 @@ pub fn table() -> impl Iterator<Item = &'static Command> {
         pubsub::COMMANDS,
         transaction::COMMANDS,
         blocking::COMMANDS,
+        persistence::COMMANDS,
     ]
     .into_iter()
     .flatten()
@@ -669,6 +671,11 @@ pub fn dispatch(ctx: &mut Ctx<'_>, argv: &[Bytes]) {
             Some(cmd),
             &CommandError::NotInSubscribeContext(cmd.name.to_string()),
         );
+        return;
+    }
+    if !cmd.flags.contains(Flags::LOADING) && ctx.server.persistence.loading.load(Ordering::Relaxed)
+    {
+        reject(ctx, Some(cmd), &CommandError::Loading);
         return;
     }
     let touches_keyspace = Flags::WRITE

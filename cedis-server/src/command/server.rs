@@ -54,6 +54,10 @@ fn shutdown(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         ));
     }
     tracing::warn!("User requested shutdown...");
+    ctx.release_store();
+    ctx.server
+        .save_before_shutdown(request)
+        .map_err(CommandError::Line)?;
     ctx.server.request_shutdown(request);
     ctx.client.close_after_reply = true;
     Ok(())
@@ -78,6 +82,23 @@ fn config_set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         .chunks_exact(2)
         .map(|pair| (&pair[0][..], &pair[1][..]))
         .collect();
+    // Settings the load in progress depends on cannot change under it.
+    const DENIED_WHILE_LOADING: &[&str] = &[
+        "dir",
+        "dbfilename",
+        "appendonly",
+        "appendfilename",
+        "appenddirname",
+    ];
+    if ctx.server.persistence.loading.load(Ordering::Relaxed)
+        && pairs.iter().any(|(name, _)| {
+            DENIED_WHILE_LOADING
+                .iter()
+                .any(|denied| denied.as_bytes().eq_ignore_ascii_case(name))
+        })
+    {
+        return Err(CommandError::Loading);
+    }
     let local = ctx.client.handle.addr.ip().is_loopback();
     let mut config = ctx.server.config_mut();
     let changed = config

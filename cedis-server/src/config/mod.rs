@@ -288,6 +288,10 @@ pub struct Config {
     pub list_max_listpack_size: i64,
     /// `list-compress-depth`.
     pub list_compress_depth: u64,
+    /// `key-load-delay` (hidden, for tests): microseconds to wait after loading each key.
+    pub key_load_delay: i64,
+    /// `rdb-key-save-delay` (hidden, for tests): microseconds a BGSAVE waits per key.
+    pub rdb_key_save_delay: i64,
     /// `stream-node-max-bytes`.
     pub stream_node_max_bytes: u64,
     /// `stream-node-max-entries`.
@@ -443,6 +447,8 @@ impl Default for Config {
             zset_max_listpack_value: 0,
             list_max_listpack_size: 0,
             list_compress_depth: 0,
+            key_load_delay: 0,
+            rdb_key_save_delay: 0,
             stream_node_max_bytes: 0,
             stream_node_max_entries: 0,
             hll_sparse_max_bytes: 0,
@@ -768,6 +774,8 @@ impl Config {
         self.zset_max_listpack_value = self.uint("zset-max-listpack-value");
         self.list_max_listpack_size = self.int("list-max-listpack-size");
         self.list_compress_depth = self.uint("list-compress-depth");
+        self.key_load_delay = self.int("key-load-delay");
+        self.rdb_key_save_delay = self.int("rdb-key-save-delay");
         self.stream_node_max_bytes = self.uint("stream-node-max-bytes");
         self.stream_node_max_entries = self.uint("stream-node-max-entries");
         self.hll_sparse_max_bytes = self.uint("hll-sparse-max-bytes");

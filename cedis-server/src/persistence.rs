@@ -1,0 +1,358 @@
+//! RDB persistence as the server uses it: SAVE, loading at start-up and on DEBUG RELOAD,
+//! the counters `INFO persistence` reports, and the change counter the `save` rules
+//! compare against. The file format itself is `cedis-persist`'s.
+//!
+//! A file is always written to a temp file (`temp-<pid>.rdb`) in the same directory, flushed, fsynced
+//! and then renamed over `dbfilename` (and the directory fsynced), so a crash in the
+//! middle of a save leaves the previous snapshot intact.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use cedis_persist::{AuxFields, LoadLimits, RdbError, RdbSink, RdbWriter, WriteOptions};
+use cedis_store::{Store, Ttl};
+
+use crate::config::Config;
+
+/// Save and load bookkeeping (`INFO persistence`).
+#[derive(Debug)]
+pub struct Persistence {
+    /// Changes to the dataset since start-up (Redis's `dirty`), counted by the change
+    /// hook; `rdb_changes_since_last_save` is the difference from `dirty_at_save`.
+    pub dirty: AtomicU64,
+    dirty_at_save: AtomicU64,
+    /// A BGSAVE is running.
+    pub bgsave_in_progress: AtomicBool,
+    /// `BGSAVE SCHEDULE` asked for one to start when the running rewrite/save ends.
+    pub bgsave_scheduled: AtomicBool,
+    bgsave_started: std::sync::Mutex<Option<Instant>>,
+    pub last_bgsave_ok: AtomicBool,
+    /// Duration of the last BGSAVE in seconds, -1 before the first.
+    pub last_bgsave_secs: AtomicI64,
+    /// When the last save failed (Unix s), to wait before retrying automatic saves.
+    pub last_failed_save: AtomicU64,
+    pub saves: AtomicU64,
+    /// Start-up or DEBUG RELOAD is loading a file.
+    pub loading: AtomicBool,
+    pub last_load_keys_loaded: AtomicU64,
+    pub last_load_keys_expired: AtomicU64,
+}
+
+impl Default for Persistence {
+    fn default() -> Self {
+        Persistence {
+            dirty: AtomicU64::new(0),
+            dirty_at_save: AtomicU64::new(0),
+            bgsave_in_progress: AtomicBool::new(false),
+            bgsave_scheduled: AtomicBool::new(false),
+            bgsave_started: std::sync::Mutex::new(None),
+            last_bgsave_ok: AtomicBool::new(true),
+            last_bgsave_secs: AtomicI64::new(-1),
+            last_failed_save: AtomicU64::new(0),
+            saves: AtomicU64::new(0),
+            loading: AtomicBool::new(false),
+            last_load_keys_loaded: AtomicU64::new(0),
+            last_load_keys_expired: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Persistence {
+    pub fn bgsave_in_progress(&self) -> bool {
+        self.bgsave_in_progress.load(Ordering::SeqCst)
+    }
+
+    pub fn note_change(&self, count: u64) {
+        self.dirty.fetch_add(count, Ordering::Relaxed);
+    }
+
+    /// `rdb_changes_since_last_save`.
+    pub fn changes_since_save(&self) -> u64 {
+        self.dirty
+            .load(Ordering::Relaxed)
+            .saturating_sub(self.dirty_at_save.load(Ordering::Relaxed))
+    }
+
+    /// A save that captured the dataset as of `dirty` changes succeeded.
+    pub fn saved(&self, dirty: u64) {
+        self.dirty_at_save.store(dirty, Ordering::Relaxed);
+        self.saves.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn bgsave_started(&self) {
+        *self
+            .bgsave_started
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
+        self.bgsave_in_progress.store(true, Ordering::SeqCst);
+    }
+
+    pub fn bgsave_finished(&self, ok: bool) {
+        let started = self
+            .bgsave_started
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        let secs = started.map_or(0, |at| at.elapsed().as_secs());
+        self.last_bgsave_secs
+            .store(i64::try_from(secs).unwrap_or(i64::MAX), Ordering::Relaxed);
+        self.last_bgsave_ok.store(ok, Ordering::Relaxed);
+        if !ok {
+            self.last_failed_save.store(unix_secs(), Ordering::Relaxed);
+        }
+        self.bgsave_in_progress.store(false, Ordering::SeqCst);
+    }
+
+    /// Seconds the running BGSAVE has taken so far, -1 when none runs.
+    pub fn current_bgsave_secs(&self) -> i64 {
+        self.bgsave_started
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .map_or(-1, |at| {
+                i64::try_from(at.elapsed().as_secs()).unwrap_or(i64::MAX)
+            })
+    }
+}
+
+/// Where `dbfilename` lives (the process already runs in `dir`).
+pub fn rdb_path(config: &Config) -> PathBuf {
+    PathBuf::from(&config.dbfilename)
+}
+
+/// How values are written, from the configuration.
+pub fn write_options(config: &Config) -> WriteOptions {
+    WriteOptions {
+        compression: config.rdbcompression,
+        list_max_listpack_size: config.list_max_listpack_size,
+        ..WriteOptions::default()
+    }
+}
+
+/// The encoding thresholds loaded values get, from the configuration.
+pub fn load_limits(config: &Config) -> LoadLimits {
+    let clamp = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    LoadLimits {
+        hash: cedis_types::hash::Limits {
+            max_entries: config.hash_max_listpack_entries,
+            max_value: config.hash_max_listpack_value,
+        },
+        set_max_intset_entries: clamp(config.set_max_intset_entries),
+        zset_max_listpack_entries: clamp(config.zset_max_listpack_entries),
+        zset_max_listpack_value: clamp(config.zset_max_listpack_value),
+    }
+}
+
+/// The AUX fields of a file written now.
+pub fn aux_fields(used_memory: usize) -> AuxFields {
+    AuxFields {
+        ctime: i64::try_from(unix_secs()).unwrap_or(i64::MAX),
+        used_mem: u64::try_from(used_memory).unwrap_or(u64::MAX),
+        ..AuxFields::default()
+    }
+}
+
+/// Writes the whole store to `path` (SAVE, SHUTDOWN, DEBUG RELOAD): temp file, fsync,
+/// rename. Holds whatever lock the caller holds for the whole write.
+pub fn save_store(store: &Store, path: &Path, opts: WriteOptions) -> std::io::Result<()> {
+    let now = store.now_ms();
+    let temp = format!("temp-{}.rdb", std::process::id());
+    write_atomically(path, &temp, |out| {
+        let mut writer = RdbWriter::new(out, opts)?;
+        writer.aux_fields(&aux_fields(store.used_memory()))?;
+        for (index, db) in store.dbs().iter().enumerate() {
+            if db.is_empty() {
+                continue;
+            }
+            writer.select_db(index as u64, db.len() as u64, db.expires_len() as u64)?;
+            let mut failed = None;
+            db.for_each_entry(now, |key, entry, deadline| {
+                if failed.is_none() {
+                    if let Err(err) = writer.entry(key, &entry.value, deadline) {
+                        failed = Some(err);
+                    }
+                }
+            });
+            if let Some(err) = failed {
+                return Err(err);
+            }
+        }
+        writer.finish()?;
+        Ok(())
+    })
+}
+
+/// Writes a file through `fill` into `temp_name` beside `path`, then makes it `path`
+/// only once it is complete and on disk.
+pub fn write_atomically(
+    path: &Path,
+    temp_name: &str,
+    fill: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let temp = dir.join(temp_name);
+    let result = (|| {
+        let mut out = BufWriter::with_capacity(64 * 1024, File::create(&temp)?);
+        fill(&mut out)?;
+        out.flush()?;
+        let file = out.into_inner().map_err(|err| err.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)?;
+        if let Ok(dir) = File::open(&dir) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+/// What a load found.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LoadReport {
+    pub keys: u64,
+    pub expired: u64,
+    pub skipped: u64,
+}
+
+/// Why a file could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{0}")]
+    Rdb(#[from] RdbError),
+    #[error("Can't open the RDB file {path}: {reason}")]
+    Open { path: String, reason: String },
+    #[error("FATAL: Data file was created with a Redis server configured to handle more than {0} databases. Exiting")]
+    TooManyDatabases(usize),
+}
+
+/// Fills a fresh store.
+struct StoreSink<'a> {
+    store: &'a mut Store,
+    now_ms: u64,
+    report: LoadReport,
+    /// A key in a database this server does not have.
+    bad_db: bool,
+    /// `key-load-delay`: a pause after each key (tests use it to watch a slow load).
+    key_delay: std::time::Duration,
+}
+
+impl RdbSink for StoreSink<'_> {
+    fn entry(&mut self, entry: cedis_persist::Entry) {
+        let Some(db) = usize::try_from(entry.db)
+            .ok()
+            .filter(|&db| db < self.store.databases())
+        else {
+            self.bad_db = true;
+            return;
+        };
+        // Keys already expired are not loaded (a master's behaviour).
+        if entry.expire_ms.is_some_and(|at| at < self.now_ms) {
+            self.report.expired += 1;
+            return;
+        }
+        let ttl = entry.expire_ms.map_or(Ttl::Clear, Ttl::At);
+        self.store
+            .db(db)
+            .set(&entry.key, entry.value, ttl, self.now_ms);
+        self.report.keys += 1;
+        if !self.key_delay.is_zero() {
+            std::thread::sleep(self.key_delay);
+        }
+    }
+
+    fn skipped(&mut self, db: u64, key: Option<&[u8]>, reason: &str) {
+        self.report.skipped += 1;
+        match key {
+            Some(key) => tracing::warn!(
+                "Skipping key '{}' in db {db} while loading: {reason}",
+                String::from_utf8_lossy(key)
+            ),
+            None => tracing::warn!("Skipping while loading: {reason}"),
+        }
+    }
+}
+
+/// Reads an RDB file into a new store with `databases` databases (nothing is signalled:
+/// the caller swaps it in with [`Store::replace_contents`]).
+pub fn load_file(
+    path: &Path,
+    databases: usize,
+    limits: &LoadLimits,
+    now_ms: u64,
+    key_delay: std::time::Duration,
+) -> Result<(Store, LoadReport), LoadError> {
+    let file = File::open(path).map_err(|err| LoadError::Open {
+        path: path.display().to_string(),
+        reason: err.to_string(),
+    })?;
+    let mut store = Store::new(databases);
+    let mut sink = StoreSink {
+        store: &mut store,
+        now_ms,
+        report: LoadReport::default(),
+        bad_db: false,
+        key_delay,
+    };
+    cedis_persist::read_rdb(BufReader::new(file), limits, &mut sink)?;
+    if sink.bad_db {
+        return Err(LoadError::TooManyDatabases(databases));
+    }
+    let report = sink.report;
+    Ok((store, report))
+}
+
+pub fn unix_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// BGSAVE's writer: takes the snapshot `start` began in steps of at most 1000 entries
+/// (the keyspace lock is held for one step only), writing each database as its entries
+/// come. `delay` is `rdb-key-save-delay` (tests use it to keep a save running).
+pub fn write_snapshot(
+    server: &crate::server::Server,
+    path: &Path,
+    opts: WriteOptions,
+    aux: AuxFields,
+    start: &cedis_store::SnapshotStart,
+    delay: std::time::Duration,
+) -> std::io::Result<()> {
+    // Not SAVE's temp name: a SAVE (DEBUG RELOAD, SHUTDOWN) may cut a BGSAVE short.
+    let temp = format!("temp-bgsave-{}.rdb", std::process::id());
+    write_atomically(path, &temp, |out| {
+        let mut writer = RdbWriter::new(out, opts)?;
+        writer.aux_fields(&aux)?;
+        let mut current_db = None;
+        loop {
+            let batch = server.lock_store().snapshot_step(1000);
+            if batch.aborted {
+                return Err(std::io::Error::other("the snapshot was aborted"));
+            }
+            for item in &batch.items {
+                if current_db != Some(item.db) {
+                    let counts = start.dbs.get(item.db).copied().unwrap_or_default();
+                    writer.select_db(item.db as u64, counts.keys as u64, counts.expires as u64)?;
+                    current_db = Some(item.db);
+                }
+                writer.entry(&item.key, &item.value, item.deadline)?;
+                if !delay.is_zero() {
+                    std::thread::sleep(delay);
+                }
+            }
+            if batch.done {
+                break;
+            }
+        }
+        writer.finish()?;
+        Ok(())
+    })
+}
