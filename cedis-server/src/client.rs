@@ -46,6 +46,8 @@ pub struct ClientState {
     pub skip_current: bool,
     /// In MONITOR mode: sees every command; may not touch the keyspace.
     pub monitor: bool,
+    /// The client replaying the AOF at start-up: runs while loading, is never logged.
+    pub aof_loader: bool,
     /// `CLIENT TRACKING` options while tracking is on (the table in
     /// [`crate::tracking`] is the authority; this copy spares it a lock per command).
     pub tracking: Option<crate::tracking::TrackingMode>,
@@ -148,6 +150,7 @@ impl ClientState {
             reply_mode: ReplyMode::On,
             skip_current: false,
             monitor: false,
+            aof_loader: false,
             tracking: None,
             caching: None,
             close_after_reply: false,
@@ -488,8 +491,16 @@ pub struct ClientRegistry {
 impl ClientRegistry {
     /// Registers a new connection; ids start at 1 and are never reused.
     pub fn register(&self, addr: SocketAddr, local_addr: SocketAddr) -> Arc<ClientHandle> {
+        let handle = self.register_detached(addr, local_addr);
+        lock(&self.clients).insert(handle.id, Arc::clone(&handle));
+        handle
+    }
+
+    /// A client handle with a fresh id that is not listed (CLIENT LIST, KILL): the
+    /// server's own clients, such as the one replaying the AOF.
+    pub fn register_detached(&self, addr: SocketAddr, local_addr: SocketAddr) -> Arc<ClientHandle> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
-        let handle = Arc::new(ClientHandle {
+        Arc::new(ClientHandle {
             id,
             addr,
             local_addr,
@@ -515,9 +526,7 @@ impl ClientRegistry {
             no_evict: AtomicBool::new(false),
             tracking: AtomicU8::new(0),
             tracking_redirect: AtomicI64::new(-1),
-        });
-        lock(&self.clients).insert(id, Arc::clone(&handle));
-        handle
+        })
     }
 
     pub fn unregister(&self, id: u64) {

@@ -153,6 +153,8 @@ async fn flush(
     handle: &ClientHandle,
     reply: &mut Reply,
 ) -> bool {
+    // What the replies confirm is in the AOF before they go out.
+    server.aof.write_out();
     if !reply.is_empty() {
         let written = write_out(stream, handle, reply.buffer()).await;
         server
@@ -303,6 +305,7 @@ fn run_batch(
             tracking.take_own(id, ctx.reply);
         }
         execute(&mut ctx, &argv);
+        server.aof.end_unit();
         if tracking.is_active() {
             let outer = tracking.set_current(id);
             tracking.flush_broadcasts();
@@ -310,6 +313,8 @@ fn run_batch(
             tracking.take_own(id, ctx.reply);
         }
         crate::command::blocking::serve_ready_keys(&mut ctx);
+        // Pops served to blocked clients are logged as a unit of their own.
+        server.aof.end_unit();
         if let Some(request) = ctx.client.blocked.take() {
             ctx.store();
             server.signals.block(BlockedClient {

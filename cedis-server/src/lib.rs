@@ -14,6 +14,7 @@
 //! - [`monitor`]: MONITOR's feed of executed commands.
 //! - [`pause`]: CLIENT PAUSE, holding commands back.
 //! - [`persistence`]: SAVE/BGSAVE and loading RDB files (the format is `cedis-persist`'s).
+//! - [`aof`]: the append-only file: loading, logging writes, fsync, BGREWRITEAOF.
 //! - [`tracking`]: CLIENT TRACKING (client-side caching) and its invalidations.
 //! - [`args`]: the shared argument cursor every handler parses its arguments with.
 //! - [`reply`]: the reply writer, straight into the connection's output buffer.
@@ -21,6 +22,7 @@
 //! - [`config`]: redis.conf parsing and `CONFIG GET/SET/REWRITE`.
 //! - [`logging`]: Redis-style log lines.
 
+pub mod aof;
 pub mod args;
 pub mod client;
 pub mod command;

@@ -89,6 +89,8 @@ pub struct Server {
     pub tracking: Arc<Tracking>,
     /// Save/load bookkeeping and the change counter behind the `save` rules.
     pub persistence: Arc<Persistence>,
+    /// The append-only file.
+    pub aof: Arc<crate::aof::Aof>,
     pub pubsub: Arc<PubSub>,
     /// Keyspace notifications (publishing through `pubsub`).
     pub notifier: Arc<Notifier>,
@@ -134,10 +136,12 @@ impl Server {
         let tracking = Arc::new(Tracking::new(Arc::clone(&clients)));
         tracking.set_max_keys(config.tracking_table_max_keys);
         let persistence = Arc::new(Persistence::default());
+        let aof = Arc::new(crate::aof::Aof::new());
         let signals = Arc::new(KeySignals::new(
             Arc::clone(&notifier),
             Arc::clone(&tracking),
             Arc::clone(&persistence),
+            Arc::clone(&aof),
         ));
         let hook = Arc::clone(&signals);
         store.set_hook(Some(Arc::new(move |db, key: &[u8], change| {
@@ -154,6 +158,7 @@ impl Server {
             clients,
             tracking,
             persistence,
+            aof,
             pubsub,
             notifier,
             signals,
@@ -221,12 +226,19 @@ impl Server {
             // Redis's `incrementallyRehash`: 1 ms on a database with a resize in progress.
             store.active_rehash(1000);
         }
+        self.aof.end_unit();
+        if self.aof.rewrite_scheduled.load(Ordering::Relaxed) && !store.snapshot_in_progress() {
+            if let Err(err) = self.start_aof_rewrite(&mut store) {
+                tracing::warn!("Can't start the scheduled AOF rewrite: {err}");
+            }
+        }
         self.auto_save(&mut store);
         // Keys the active cycle expired reach BCAST listeners now.
         self.tracking.enforce_limit();
         self.tracking.flush_broadcasts();
         let used = u64::try_from(store.used_memory()).unwrap_or(u64::MAX);
         drop(store);
+        self.aof.cron();
         self.stats.metrics.note_memory(used);
     }
 
@@ -326,6 +338,20 @@ impl Server {
         );
     }
 
+    /// This server as an `Arc`, for work that outlives a command (background saves).
+    pub fn arc(&self) -> Option<Arc<Server>> {
+        self.this.get().and_then(std::sync::Weak::upgrade)
+    }
+
+    /// BGREWRITEAOF (and a scheduled one from the cron), `store` locked by the caller.
+    pub fn start_aof_rewrite(&self, store: &mut Store) -> Result<(), String> {
+        let this = self
+            .arc()
+            .ok_or_else(|| "the server is not serving yet".to_string())?;
+        self.aof.rewrite_scheduled.store(false, Ordering::SeqCst);
+        crate::aof::start_rewrite(&this, store)
+    }
+
     /// BGSAVE: starts writing a point-in-time snapshot of `store` (locked by the
     /// caller) from a background thread. No fork: the store keeps serving, and saves the
     /// old version of an entry about to change before it changes (see
@@ -409,15 +435,22 @@ impl Server {
         }
     }
 
-    /// Whether start-up found a file to load (clients get `-LOADING` until it is in).
+    /// Whether start-up has something to load (clients get `-LOADING` until it is in):
+    /// the AOF with `appendonly yes` (which it also creates), else the RDB file.
     pub fn has_rdb_to_load(&self) -> bool {
-        crate::persistence::rdb_path(&self.config()).exists()
+        let config = self.config();
+        config.appendonly || crate::persistence::rdb_path(&config).exists()
     }
 
     /// Start-up: loads `dbfilename` (AOF off), while connections are already served
     /// with `-LOADING`. A file that exists but cannot be loaded stops the server, as in
     /// Redis.
-    pub fn load_at_startup(&self) -> Result<(), String> {
+    pub fn load_at_startup(self: &Arc<Self>) -> Result<(), String> {
+        if self.config().appendonly {
+            let loaded = crate::aof::load_at_startup(self);
+            self.persistence.loading.store(false, Ordering::SeqCst);
+            return loaded;
+        }
         if !self.has_rdb_to_load() {
             return Ok(());
         }
@@ -435,8 +468,10 @@ impl Server {
     pub fn save_before_shutdown(&self, request: ShutdownRequest) -> Result<(), String> {
         let rules = !self.config().save.is_empty();
         if request.nosave || !(request.save || rules) {
+            self.aof.flush_all();
             return Ok(());
         }
+        self.aof.flush_all();
         tracing::info!("Saving the final RDB snapshot before exiting.");
         let mut store = self.lock_store();
         if let Some(aborted) = store.abort_snapshot() {
@@ -492,6 +527,7 @@ impl Server {
                     .store(config.requirepass.is_some(), Ordering::Relaxed),
                 "slowlog-log-slower-than" | "slowlog-max-len" => self.slowlog.configure(&config),
                 "latency-monitor-threshold" => self.latency.configure(&config),
+                "appendfsync" => self.aof.set_policy(&config),
                 "tracking-table-max-keys" => {
                     self.tracking.set_max_keys(config.tracking_table_max_keys);
                 }

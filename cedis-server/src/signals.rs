@@ -56,6 +56,7 @@ pub struct KeySignals {
     notifier: Arc<Notifier>,
     tracking: Arc<Tracking>,
     persistence: Arc<Persistence>,
+    aof: Arc<crate::aof::Aof>,
     /// WATCHed keys → who watches them (any database: the watcher records which).
     watches: Mutex<HashMap<Bytes, Vec<Watcher>>>,
     /// Number of (client, key) watches: changes skip the lock while it is zero.
@@ -70,11 +71,13 @@ impl KeySignals {
         notifier: Arc<Notifier>,
         tracking: Arc<Tracking>,
         persistence: Arc<Persistence>,
+        aof: Arc<crate::aof::Aof>,
     ) -> KeySignals {
         KeySignals {
             notifier,
             tracking,
             persistence,
+            aof,
             watches: Mutex::new(HashMap::new()),
             watch_count: AtomicUsize::new(0),
             blocked: Mutex::new(Blocked::default()),
@@ -96,6 +99,9 @@ impl KeySignals {
         if matches!(change, Change::Modified | Change::Deleted | Change::Expired) {
             self.tracking.invalidate(key, change == Change::Expired);
             self.persistence.note_change(1);
+            if change == Change::Expired {
+                self.aof.propagate_expired(db, key);
+            }
         }
         let fills = matches!(change, Change::Modified | Change::Created);
         if fills && self.blocked_count.load(Ordering::Relaxed) > 0 {

@@ -404,7 +404,9 @@ impl Keyspace {
                     self.signal(key, Change::Modified);
                 }
             }
-            Some(deadline) if deadline <= now_ms => {
+            // While expiry is paused (AOF loading, CLIENT PAUSE) a past deadline is
+            // stored like any other, as Redis does while loading.
+            Some(deadline) if deadline <= now_ms && !self.expiry_paused => {
                 self.discard_entry(key);
                 self.signal(key, Change::Deleted);
             }

@@ -374,6 +374,7 @@ fn persistence_section(ctx: &mut Ctx<'_>, out: &mut String) {
     );
     let p = &server.persistence;
     let flag = |on: bool| u8::from(on).to_string();
+    let ok_err = |ok: bool| if ok { "ok" } else { "err" }.to_string();
     out.push_str("# Persistence\r\n");
     for (name, value) in [
         ("loading", flag(p.loading.load(Ordering::Relaxed))),
@@ -418,14 +419,36 @@ fn persistence_section(ctx: &mut Ctx<'_>, out: &mut String) {
             p.last_load_keys_loaded.load(Ordering::Relaxed).to_string(),
         ),
         ("aof_enabled", u8::from(aof_enabled).to_string()),
-        ("aof_rewrite_in_progress", "0".into()),
-        ("aof_rewrite_scheduled", "0".into()),
-        ("aof_last_rewrite_time_sec", "-1".into()),
+        (
+            "aof_rewrite_in_progress",
+            flag(server.aof.rewrite_in_progress.load(Ordering::Relaxed)),
+        ),
+        (
+            "aof_rewrite_scheduled",
+            flag(server.aof.rewrite_scheduled.load(Ordering::Relaxed)),
+        ),
+        (
+            "aof_last_rewrite_time_sec",
+            server
+                .aof
+                .last_rewrite_secs
+                .load(Ordering::Relaxed)
+                .to_string(),
+        ),
         ("aof_current_rewrite_time_sec", "-1".into()),
-        ("aof_last_bgrewrite_status", "ok".into()),
-        ("aof_rewrites", "0".into()),
+        (
+            "aof_last_bgrewrite_status",
+            ok_err(server.aof.last_rewrite_ok.load(Ordering::Relaxed)),
+        ),
+        (
+            "aof_rewrites",
+            server.aof.rewrites.load(Ordering::Relaxed).to_string(),
+        ),
         ("aof_rewrites_consecutive_failures", "0".into()),
-        ("aof_last_write_status", "ok".into()),
+        (
+            "aof_last_write_status",
+            ok_err(server.aof.last_write_ok.load(Ordering::Relaxed)),
+        ),
         ("aof_last_cow_size", "0".into()),
         ("module_fork_in_progress", "0".into()),
         ("module_fork_last_cow_size", "0".into()),

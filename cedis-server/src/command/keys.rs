@@ -512,7 +512,8 @@ fn flushdb(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let removed = ctx.db().len();
     ctx.db().clear();
     ctx.server.tracking.invalidate_all();
-    ctx.server.persistence.note_change(removed as u64);
+    // Counted (and so logged to the AOF) even when there was nothing to remove.
+    ctx.server.persistence.note_change(removed as u64 + 1);
     ctx.reply.ok();
     Ok(())
 }
@@ -523,7 +524,8 @@ fn flushall(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     super::transaction::touch_watched_before_flush(ctx, &dbs);
     let removed = ctx.store().flush_all();
     ctx.server.tracking.invalidate_all();
-    ctx.server.persistence.note_change(removed as u64);
+    // Counted (and so logged to the AOF) even when there was nothing to remove.
+    ctx.server.persistence.note_change(removed as u64 + 1);
     // With save rules, Redis saves the now empty dataset at once (a running background
     // save is cut short), so the dirty counter starts again from zero.
     if !ctx.server.config().save.is_empty() {

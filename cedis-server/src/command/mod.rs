@@ -542,6 +542,9 @@ pub struct Ctx<'a> {
     pub in_exec: bool,
     /// Serving a blocked client because this key got data (see [`blocking`]).
     pub serving: Option<Bytes>,
+    /// What the running command logs to the AOF instead of its own arguments, when
+    /// replaying those would not give the same result (SPOP's random choice).
+    pub propagate_as: Option<Vec<Vec<Bytes>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -554,6 +557,7 @@ impl<'a> Ctx<'a> {
             now_ms: None,
             in_exec: false,
             serving: None,
+            propagate_as: None,
         }
     }
 
@@ -673,7 +677,9 @@ pub fn dispatch(ctx: &mut Ctx<'_>, argv: &[Bytes]) {
         );
         return;
     }
-    if !cmd.flags.contains(Flags::LOADING) && ctx.server.persistence.loading.load(Ordering::Relaxed)
+    if !cmd.flags.contains(Flags::LOADING)
+        && !ctx.client.aof_loader
+        && ctx.server.persistence.loading.load(Ordering::Relaxed)
     {
         reject(ctx, Some(cmd), &CommandError::Loading);
         return;
@@ -719,8 +725,27 @@ pub fn dispatch(ctx: &mut Ctx<'_>, argv: &[Bytes]) {
     let server = ctx.server;
     let tracking = &server.tracking;
     let outer = tracking.set_current(ctx.client.id);
+    let dirty = server.persistence.dirty.load(Ordering::Relaxed);
+    ctx.propagate_as = None;
     let failure = run_guarded(ctx, cmd.name, handler, argv);
     tracking.set_current(outer);
+    // A write that changed the dataset is logged (EXEC's commands log themselves).
+    let rewritten = ctx.propagate_as.take();
+    if server.aof.is_on()
+        && cmd.flags.contains(Flags::WRITE)
+        && !ctx.client.aof_loader
+        && server.persistence.dirty.load(Ordering::Relaxed) != dirty
+    {
+        let now = ctx.now_ms();
+        match rewritten {
+            Some(commands) => {
+                for command in commands {
+                    server.aof.propagate(ctx.client.db, &command, now);
+                }
+            }
+            None => server.aof.propagate(ctx.client.db, argv, now),
+        }
+    }
     let elapsed = started.elapsed();
     if ctx.client.tracking.is_some() {
         remember_read_keys(ctx, cmd, argv);

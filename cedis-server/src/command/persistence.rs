@@ -45,6 +45,37 @@ fn bgsave(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     Ok(())
 }
 
+/// `BGREWRITEAOF`: a new AOF base written from a snapshot in the background (see
+/// [`crate::aof`]); scheduled for later while a BGSAVE runs.
+fn bgrewriteaof(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
+    let server = ctx.server;
+    if server
+        .aof
+        .rewrite_in_progress
+        .load(std::sync::atomic::Ordering::SeqCst)
+    {
+        return Err(CommandError::Line(
+            "ERR Background append only file rewriting already in progress".to_string(),
+        ));
+    }
+    if server.persistence.bgsave_in_progress() {
+        server
+            .aof
+            .rewrite_scheduled
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        ctx.reply
+            .simple(b"Background append only file rewriting scheduled");
+        return Ok(());
+    }
+    server.start_aof_rewrite(ctx.store()).map_err(|err| {
+        tracing::warn!("Can't rewrite the append only file: {err}");
+        CommandError::Line("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.".to_string())
+    })?;
+    ctx.reply
+        .simple(b"Background append only file rewriting started");
+    Ok(())
+}
+
 /// `DUMP key`: the value in Redis's DUMP format (RDB encoding, version, CRC-64).
 fn dump(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     let opts = persistence::write_options(&ctx.server.config());
@@ -137,6 +168,9 @@ pub static COMMANDS: &[Command] = &[
         .acl(Acl::NONE),
     Command::new("bgsave", -1, Doc::new("Asynchronously saves the database(s) to disk.", "1.0.0", GROUP, "O(1)", "[SCHEDULE@3.2.2]"), bgsave)
         .flags(ADMIN)
+        .acl(Acl::NONE),
+    Command::new("bgrewriteaof", 1, Doc::new("Asynchronously rewrites the append-only file to disk.", "1.0.0", GROUP, "O(1)", ""), bgrewriteaof)
+        .flags(Flags::ADMIN.union(Flags::NOSCRIPT).union(Flags::NO_ASYNC_LOADING))
         .acl(Acl::NONE),
     Command::new("dump", 2, Doc::new("Returns a serialized representation of the value stored at a key.", "2.6.0", "generic", "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).", "key:key"), dump)
         .flags(Flags::READONLY)

@@ -116,6 +116,17 @@ fn config_set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         .map_err(|err| CommandError::Line(err.to_string()))?;
     drop(config);
     ctx.server.config_changed(&changed);
+    if changed.contains(&"appendonly") {
+        let server = ctx.server;
+        if server.config().appendonly {
+            // Turning the AOF on writes its first base from a snapshot, as a rewrite.
+            if let Err(err) = server.start_aof_rewrite(ctx.store()) {
+                tracing::warn!("Can't start the AOF: {err}");
+            }
+        } else {
+            server.aof.turn_off();
+        }
+    }
     ctx.reply.ok();
     Ok(())
 }

@@ -185,6 +185,15 @@ fn spop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     if deleted {
         ctx.notify(ev::GENERIC, "del", key);
     }
+    // Logged as what it did, not as a random pop: SREM of the members (DEL when the
+    // whole set went), so replaying the AOF gives the same set.
+    ctx.propagate_as = Some(if deleted {
+        vec![vec![Bytes::from_static(b"DEL"), argv[1].clone()]]
+    } else {
+        let mut srem = vec![Bytes::from_static(b"SREM"), argv[1].clone()];
+        srem.extend(popped.iter().map(|m| Bytes::copy_from_slice(m)));
+        vec![srem]
+    });
     let reply = &mut *ctx.reply;
     match count {
         None => reply.bulk_or_null(popped.first().map(|m| &m[..])),
