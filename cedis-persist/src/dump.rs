@@ -46,7 +46,18 @@ pub fn dump_with(value: &Value, opts: &WriteOptions) -> Result<Vec<u8>, Unsuppor
 /// validating it in full (duplicates, blob consistency, lengths), as Redis does with
 /// `sanitize-dump-payload yes`.
 pub fn restore(payload: &[u8], limits: &LoadLimits) -> Result<Value, DumpError> {
-    verify(payload)?;
+    restore_checked(payload, limits, true)
+}
+
+/// [`restore`], with the CRC check optional (`DEBUG SET-SKIP-CHECKSUM-VALIDATION 1`,
+/// which Redis's test suite uses to feed crafted payloads to the decoder; the version
+/// is still checked).
+pub fn restore_checked(
+    payload: &[u8],
+    limits: &LoadLimits,
+    check_crc: bool,
+) -> Result<Value, DumpError> {
+    verify_footer(payload, check_crc)?;
     let body = &payload[..payload.len() - 10];
     let mut input = Input::new(body);
     let ty = input.u8().map_err(DumpError::BadData)?;
@@ -62,6 +73,10 @@ pub fn restore(payload: &[u8], limits: &LoadLimits) -> Result<Value, DumpError> 
 
 /// Checks only the footer, as Redis's `verifyDumpPayload`.
 pub fn verify(payload: &[u8]) -> Result<(), DumpError> {
+    verify_footer(payload, true)
+}
+
+fn verify_footer(payload: &[u8], check_crc: bool) -> Result<(), DumpError> {
     if payload.len() < 10 {
         return Err(DumpError::VersionOrChecksum);
     }
@@ -72,7 +87,7 @@ pub fn verify(payload: &[u8]) -> Result<(), DumpError> {
     }
     let mut stored = [0u8; 8];
     stored.copy_from_slice(&footer[2..]);
-    if crc64(&payload[..payload.len() - 8]) != u64::from_le_bytes(stored) {
+    if check_crc && crc64(&payload[..payload.len() - 8]) != u64::from_le_bytes(stored) {
         return Err(DumpError::VersionOrChecksum);
     }
     Ok(())

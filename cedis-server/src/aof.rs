@@ -58,6 +58,9 @@ pub struct Aof {
     pub last_rewrite_ok: AtomicBool,
     pub last_rewrite_secs: AtomicI64,
     pub last_write_ok: AtomicBool,
+    /// Size of the AOF when it was last loaded or rewritten (the base the automatic
+    /// rewrite's growth percentage is measured from).
+    pub base_size: AtomicU64,
 }
 
 impl std::fmt::Debug for Aof {
@@ -232,9 +235,26 @@ impl Aof {
         }
     }
 
-    /// `aof_current_size`-style figure: bytes written to the current incremental file.
-    pub fn written(&self) -> u64 {
-        self.state().writer.as_ref().map_or(0, AofWriter::written)
+    /// `aof_current_size`: the base size plus what was appended since.
+    pub fn current_size(&self) -> u64 {
+        let written = self.state().writer.as_ref().map_or(0, AofWriter::written);
+        self.base_size.load(Ordering::Relaxed) + written
+    }
+
+    /// Whether `auto-aof-rewrite-percentage`/`min-size` call for a rewrite now.
+    pub fn wants_auto_rewrite(&self, config: &Config) -> bool {
+        if !self.is_on()
+            || config.auto_aof_rewrite_percentage == 0
+            || self.rewrite_in_progress.load(Ordering::Relaxed)
+        {
+            return false;
+        }
+        let current = self.current_size();
+        if current < config.auto_aof_rewrite_min_size {
+            return false;
+        }
+        let base = self.base_size.load(Ordering::Relaxed).max(1);
+        current.saturating_mul(100) / base >= 100 + config.auto_aof_rewrite_percentage
     }
 }
 
@@ -322,6 +342,12 @@ pub fn load_at_startup(server: &Arc<Server>) -> Result<(), String> {
         .map_err(|err| format!("Can't open the append-only file {}: {err}", incr.name))?;
     commit_manifest(&dir, &name, &manifest)
         .map_err(|err| format!("Can't write the AOF manifest: {err}"))?;
+    let size: u64 = manifest
+        .load_order()
+        .filter_map(|f| std::fs::metadata(dir.join(&f.name)).ok())
+        .map(|m| m.len())
+        .sum();
+    server.aof.base_size.store(size, Ordering::Relaxed);
     server.aof.install(file, manifest, &server.config());
     Ok(())
 }
@@ -516,6 +542,12 @@ pub fn start_rewrite(server: &Arc<Server>, store: &mut Store) -> Result<(), Stri
             let aof = &this.aof;
             match finished {
                 Ok(manifest) => {
+                    let base = manifest
+                        .base
+                        .as_ref()
+                        .and_then(|b| std::fs::metadata(dir.join(&b.name)).ok())
+                        .map_or(0, |m| m.len());
+                    aof.base_size.store(base, Ordering::Relaxed);
                     aof.state().manifest = Some(manifest);
                     aof.rewrites.fetch_add(1, Ordering::Relaxed);
                     aof.last_rewrite_ok.store(true, Ordering::Relaxed);

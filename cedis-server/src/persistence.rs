@@ -271,6 +271,10 @@ impl RdbSink for StoreSink<'_> {
     fn skipped(&mut self, db: u64, key: Option<&[u8]>, reason: &str) {
         self.report.skipped += 1;
         match key {
+            Some(key) if reason == "empty collection" => tracing::warn!(
+                "rdbLoadObject skipping empty key: {}",
+                String::from_utf8_lossy(key)
+            ),
             Some(key) => tracing::warn!(
                 "Skipping key '{}' in db {db} while loading: {reason}",
                 String::from_utf8_lossy(key)
@@ -332,8 +336,10 @@ pub fn write_snapshot(
         let mut writer = RdbWriter::new(out, opts)?;
         writer.aux_fields(&aux)?;
         let mut current_db = None;
+        // Small steps when slowed down on purpose, so an abort is noticed quickly.
+        let step = if delay.is_zero() { 1000 } else { 16 };
         loop {
-            let batch = server.lock_store().snapshot_step(1000);
+            let batch = server.lock_store().snapshot_step(step);
             if batch.aborted {
                 return Err(std::io::Error::other("the snapshot was aborted"));
             }

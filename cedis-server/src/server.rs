@@ -91,6 +91,8 @@ pub struct Server {
     pub persistence: Arc<Persistence>,
     /// The append-only file.
     pub aof: Arc<crate::aof::Aof>,
+    /// `DEBUG SET-SKIP-CHECKSUM-VALIDATION`: RESTORE decodes payloads with a wrong CRC.
+    pub skip_dump_checksum: AtomicBool,
     pub pubsub: Arc<PubSub>,
     /// Keyspace notifications (publishing through `pubsub`).
     pub notifier: Arc<Notifier>,
@@ -159,6 +161,7 @@ impl Server {
             tracking,
             persistence,
             aof,
+            skip_dump_checksum: AtomicBool::new(false),
             pubsub,
             notifier,
             signals,
@@ -227,6 +230,11 @@ impl Server {
             store.active_rehash(1000);
         }
         self.aof.end_unit();
+        let auto_rewrite = self.aof.wants_auto_rewrite(&self.config());
+        if auto_rewrite {
+            tracing::info!("Starting automatic rewriting of AOF");
+            self.aof.rewrite_scheduled.store(true, Ordering::Relaxed);
+        }
         if self.aof.rewrite_scheduled.load(Ordering::Relaxed) && !store.snapshot_in_progress() {
             if let Err(err) = self.start_aof_rewrite(&mut store) {
                 tracing::warn!("Can't start the scheduled AOF rewrite: {err}");
@@ -457,7 +465,11 @@ impl Server {
         let databases = self.lock_store().databases();
         let (mut fresh, report) = self
             .read_rdb_file(databases)
-            .map_err(|err| format!("Fatal error loading the DB: {err}. Exiting."))?;
+            .map_err(|err| {
+                format!(
+                    "Fatal error loading the DB: {err}. Terminating server after rdb file reading failure."
+                )
+            })?;
         let mut store = self.lock_store();
         self.install_loaded(&mut store, &mut fresh, report);
         Ok(())

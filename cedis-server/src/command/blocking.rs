@@ -138,10 +138,13 @@ fn bpop_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], head: bool) -> CommandResult 
     ctx.reply.array(2);
     ctx.reply.bulk(&key);
     let name = Bytes::from_static(if head { b"lpop" } else { b"rpop" });
-    if let Err(err) = run_as(ctx, pop, vec![name, key]) {
+    if let Err(err) = run_as(ctx, pop, vec![name, key.clone()]) {
         ctx.reply.truncate(mark);
         return Err(err);
     }
+    // Logged in its non-blocking form, as Redis does.
+    let logged = Bytes::from_static(if head { b"LPOP" } else { b"RPOP" });
+    ctx.propagate_as = Some(vec![vec![logged, key]]);
     Ok(())
 }
 
@@ -183,10 +186,19 @@ fn bmove_generic(
         Bytes::from_static(b"lmove"),
         src.clone(),
         dst.clone(),
+        from.clone(),
+        to.clone(),
+    ];
+    run_as(ctx, super::list::lmove, argv)?;
+    let logged = vec![
+        Bytes::from_static(b"LMOVE"),
+        src.clone(),
+        dst.clone(),
         from,
         to,
     ];
-    run_as(ctx, super::list::lmove, argv)
+    ctx.propagate_as = Some(vec![logged]);
+    Ok(())
 }
 
 fn blmove(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
@@ -285,6 +297,8 @@ fn bzpop_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], max: bool) -> CommandResult 
     ctx.reply.bulk(&key);
     ctx.reply.bulk(&member);
     ctx.reply.double(score);
+    let logged = Bytes::from_static(if max { b"ZPOPMAX" } else { b"ZPOPMIN" });
+    ctx.propagate_as = Some(vec![vec![logged, key]]);
     Ok(())
 }
 

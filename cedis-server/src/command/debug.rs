@@ -37,6 +37,7 @@ fn arity(sub: &[u8]) -> Option<(usize, usize)> {
         b"error" => (3, 3),
         b"log" => (3, 3),
         b"set-skip-checksum-validation" => (3, 3),
+        b"loadaof" => (2, 2),
         b"pause-cron" => (3, 3),
         b"replybuffer" => (4, 4),
         b"structsize" => (2, 2),
@@ -120,7 +121,15 @@ fn debug(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
             ctx.reply.ok();
             Ok(())
         }
-        b"set-skip-checksum-validation" | b"pause-cron" | b"replybuffer" => {
+        b"set-skip-checksum-validation" => {
+            ctx.server
+                .skip_dump_checksum
+                .store(atoi(&argv[2]) != 0, Ordering::Relaxed);
+            ctx.reply.ok();
+            Ok(())
+        }
+        b"loadaof" => loadaof(ctx),
+        b"pause-cron" | b"replybuffer" => {
             ctx.reply.ok();
             Ok(())
         }
@@ -725,6 +734,30 @@ fn reload(ctx: &mut Ctx<'_>, options: &[Bytes]) -> CommandResult {
         CommandError::Line("ERR Error trying to load the RDB dump, check server logs.".to_string())
     })?;
     tracing::info!("DB reloaded by DEBUG RELOAD");
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// `DEBUG LOADAOF`: flush the AOF to disk, empty the dataset and load it back from the
+/// AOF, as a restart with `appendonly yes` would.
+fn loadaof(ctx: &mut Ctx<'_>) -> CommandResult {
+    let server = ctx.server;
+    let Some(this) = server.arc() else {
+        return Err(CommandError::Line(
+            "ERR the server is not serving yet".to_string(),
+        ));
+    };
+    if server.aof.is_on() {
+        server.aof.flush_all();
+    }
+    // The loader takes the keyspace lock per command: give up this batch's hold first.
+    ctx.store().flush_all();
+    ctx.release_store();
+    crate::aof::load_at_startup(&this).map_err(|err| {
+        tracing::warn!("DEBUG LOADAOF: {err}");
+        CommandError::Line("ERR Error loading the AOF, check server logs.".to_string())
+    })?;
+    tracing::info!("Append Only File loaded by DEBUG LOADAOF");
     ctx.reply.ok();
     Ok(())
 }

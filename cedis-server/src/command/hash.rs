@@ -282,6 +282,13 @@ fn hincrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     write_hash(ctx, &argv[1], "hincrbyfloat", |hash, limits| {
         hash.insert(&argv[2], text.as_bytes(), limits)
     })?;
+    // Logged as the value it produced, so replaying gives the same digits.
+    ctx.propagate_as = Some(vec![vec![
+        Bytes::from_static(b"HSET"),
+        argv[1].clone(),
+        argv[2].clone(),
+        Bytes::copy_from_slice(text.as_bytes()),
+    ]]);
     ctx.reply.bulk(text.as_bytes());
     Ok(())
 }

@@ -455,6 +455,24 @@ fn persistence_section(ctx: &mut Ctx<'_>, out: &mut String) {
     ] {
         field!(out, name, "{value}");
     }
+    if server.aof.is_on() {
+        field!(out, "aof_current_size", "{}", server.aof.current_size());
+        field!(
+            out,
+            "aof_base_size",
+            "{}",
+            server.aof.base_size.load(Ordering::Relaxed)
+        );
+        let scheduled = server.aof.rewrite_scheduled.load(Ordering::Relaxed);
+        field!(out, "aof_pending_rewrite", "{}", u8::from(scheduled));
+        for name in [
+            "aof_buffer_length",
+            "aof_pending_bio_fsync",
+            "aof_delayed_fsync",
+        ] {
+            field!(out, name, "0");
+        }
+    }
 }
 
 fn stats_section(ctx: &mut Ctx<'_>, out: &mut String) {

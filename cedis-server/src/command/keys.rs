@@ -526,11 +526,15 @@ fn flushall(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     ctx.server.tracking.invalidate_all();
     // Counted (and so logged to the AOF) even when there was nothing to remove.
     ctx.server.persistence.note_change(removed as u64 + 1);
-    // With save rules, Redis saves the now empty dataset at once (a running background
-    // save is cut short), so the dirty counter starts again from zero.
+    // A running background save is cut short (its file would hold what was just
+    // flushed); with save rules, Redis saves the now empty dataset at once, so the dirty
+    // counter starts again from zero.
+    let aborted = ctx.store().abort_snapshot();
+    if aborted.is_some() {
+        tracing::warn!("Background saving aborted by FLUSHALL");
+    }
+    drop(aborted);
     if !ctx.server.config().save.is_empty() {
-        let aborted = ctx.store().abort_snapshot();
-        drop(aborted);
         let server = ctx.server;
         if let Err(err) = server.save_now(ctx.store()) {
             tracing::warn!("Error saving DB on disk after FLUSHALL: {err}");

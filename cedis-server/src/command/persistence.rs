@@ -131,8 +131,15 @@ fn restore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         ));
     }
     let limits = persistence::load_limits(&ctx.server.config());
-    let value = cedis_persist::restore(&argv[3], &limits)
-        .map_err(|err| CommandError::Line(err.to_string()))?;
+    let check_crc = !ctx
+        .server
+        .skip_dump_checksum
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let value =
+        cedis_persist::dump::restore_checked(&argv[3], &limits, check_crc).map_err(|err| {
+            log_integrity_failure(&err);
+            CommandError::Line(err.to_string())
+        })?;
     let ttl = u64::try_from(ttl).unwrap_or(0);
     let deadline = match (ttl, absolute) {
         (0, _) => None,
@@ -155,6 +162,26 @@ fn restore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     ctx.notify(ev::GENERIC, "restore", key);
     ctx.reply.ok();
     Ok(())
+}
+
+/// Logs a payload whose compact encoding failed validation the way Redis's sanitizer
+/// does (`… integrity check failed`), so operators can tell a corrupt payload from a
+/// merely unknown one.
+fn log_integrity_failure(err: &cedis_persist::DumpError) {
+    use cedis_persist::Corrupt;
+    let cedis_persist::DumpError::BadData(rdb) = err else {
+        return;
+    };
+    let what = match rdb.corrupt_kind() {
+        Some(Corrupt::Listpack(_)) => "Listpack",
+        Some(Corrupt::Ziplist(_)) => "Ziplist",
+        Some(Corrupt::Zipmap(_)) => "Zipmap",
+        Some(Corrupt::Intset(_)) => "Intset",
+        Some(Corrupt::Quicklist(_)) => "Quicklist",
+        Some(Corrupt::Duplicate(_)) => "Duplicate records: data",
+        _ => return,
+    };
+    tracing::warn!("{what} integrity check failed: {rdb}");
 }
 
 const GROUP: &str = "server";

@@ -335,6 +335,7 @@ fn getdel(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     }
     let old = db.remove(&argv[1], now);
     ctx.notify(ev::GENERIC, "del", &argv[1]);
+    ctx.propagate_as = Some(vec![vec![Bytes::from_static(b"DEL"), argv[1].clone()]]);
     match old.as_ref().and_then(Value::as_string) {
         Some(s) => ctx.reply.bulk(&s.to_bytes()),
         None => ctx.reply.null(),
@@ -499,6 +500,13 @@ fn incrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         None => db.set(key, value, Ttl::Clear, now),
     }
     ctx.notify(ev::STRING, "incrbyfloat", key);
+    // Logged as the value it produced, so replaying gives the same digits.
+    ctx.propagate_as = Some(vec![vec![
+        Bytes::from_static(b"SET"),
+        argv[1].clone(),
+        Bytes::copy_from_slice(&text),
+        Bytes::from_static(b"KEEPTTL"),
+    ]]);
     ctx.reply.bulk(&text);
     Ok(())
 }
