@@ -580,18 +580,11 @@ fn write_command_base(server: &Server, temp: &Path) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(File::create(temp)?);
     {
         let mut rewriter = AofRewriter::new(&mut out);
-        loop {
-            let batch = server.lock_store().snapshot_step(1000);
-            if batch.aborted {
-                return Err(std::io::Error::other("the snapshot was aborted"));
-            }
-            for item in &batch.items {
-                rewriter.entry(item.db as u64, &item.key, &item.value, item.deadline)?;
-            }
-            if batch.done {
-                break;
-            }
-        }
+        crate::persistence::drain_snapshot(server, Duration::ZERO, |item| {
+            rewriter
+                .entry(item.db as u64, &item.key, &item.value, item.deadline)
+                .map(drop)
+        })?;
         rewriter.finish()?;
     }
     out.flush()?;

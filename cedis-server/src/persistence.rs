@@ -336,29 +336,42 @@ pub fn write_snapshot(
         let mut writer = RdbWriter::new(out, opts)?;
         writer.aux_fields(&aux)?;
         let mut current_db = None;
-        // Small steps when slowed down on purpose, so an abort is noticed quickly.
-        let step = if delay.is_zero() { 1000 } else { 16 };
-        loop {
-            let batch = server.lock_store().snapshot_step(step);
-            if batch.aborted {
-                return Err(std::io::Error::other("the snapshot was aborted"));
+        drain_snapshot(server, delay, |item| {
+            if current_db != Some(item.db) {
+                let counts = start.dbs.get(item.db).copied().unwrap_or_default();
+                writer.select_db(item.db as u64, counts.keys as u64, counts.expires as u64)?;
+                current_db = Some(item.db);
             }
-            for item in &batch.items {
-                if current_db != Some(item.db) {
-                    let counts = start.dbs.get(item.db).copied().unwrap_or_default();
-                    writer.select_db(item.db as u64, counts.keys as u64, counts.expires as u64)?;
-                    current_db = Some(item.db);
-                }
-                writer.entry(&item.key, &item.value, item.deadline)?;
-                if !delay.is_zero() {
-                    std::thread::sleep(delay);
-                }
-            }
-            if batch.done {
-                break;
-            }
-        }
+            writer.entry(&item.key, &item.value, item.deadline)
+        })?;
         writer.finish()?;
         Ok(())
     })
+}
+
+/// Takes the running snapshot of the server's store to its end, one short locked step
+/// at a time, handing each item to `write` (`delay`: `rdb-key-save-delay` after each).
+/// Fails when the snapshot is aborted meanwhile (FLUSHALL, DEBUG RELOAD, SHUTDOWN).
+pub fn drain_snapshot(
+    server: &crate::server::Server,
+    delay: std::time::Duration,
+    mut write: impl FnMut(&cedis_store::SnapshotItem) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    // Small steps when slowed down on purpose, so an abort is noticed quickly.
+    let step = if delay.is_zero() { 1000 } else { 16 };
+    loop {
+        let batch = server.lock_store().snapshot_step(step);
+        if batch.aborted {
+            return Err(std::io::Error::other("the snapshot was aborted"));
+        }
+        for item in &batch.items {
+            write(item)?;
+            if !delay.is_zero() {
+                std::thread::sleep(delay);
+            }
+        }
+        if batch.done {
+            return Ok(());
+        }
+    }
 }
