@@ -21,10 +21,36 @@ pub enum RdbError {
 }
 
 impl RdbError {
-    /// What was wrong, for corrupt data.
+    /// What was wrong, for corrupt data (inside a key's value: the cause itself, not
+    /// the [`Corrupt::InKey`] around it).
     pub fn corrupt_kind(&self) -> Option<&Corrupt> {
         match self {
+            RdbError::Corrupt {
+                kind: Corrupt::InKey { cause, .. },
+                ..
+            } => Some(cause),
             RdbError::Corrupt { kind, .. } => Some(kind),
+            RdbError::Io { .. } => None,
+        }
+    }
+
+    /// What was wrong, as found: a [`Corrupt::InKey`] names the key it happened in.
+    pub fn corrupt_kind_outer(&self) -> Option<&Corrupt> {
+        match self {
+            RdbError::Corrupt { kind, .. } => Some(kind),
+            RdbError::Io { .. } => None,
+        }
+    }
+
+    /// For a compact encoding that failed validation, Redis's log line for it (see
+    /// [`integrity_failure`]), given the value's type when the error does not carry it.
+    pub fn integrity_failure(&self, ty: Option<u8>) -> Option<String> {
+        match self {
+            RdbError::Corrupt {
+                kind: Corrupt::InKey { ty, cause, .. },
+                ..
+            } => integrity_failure(*ty, cause),
+            RdbError::Corrupt { kind, .. } => integrity_failure(ty?, kind),
             RdbError::Io { .. } => None,
         }
     }
@@ -47,7 +73,7 @@ pub enum Corrupt {
     BadMagic,
     #[error("can't handle RDB format version {0} (versions 1 to 10 are supported)")]
     UnsupportedVersion(u32),
-    #[error("wrong checksum: the file says {stored:#018x}, the data gives {computed:#018x}")]
+    #[error("RDB CRC error: wrong checksum: the file says {stored:#018x}, the data gives {computed:#018x}")]
     BadChecksum { stored: u64, computed: u64 },
     #[error("unknown value type {0}")]
     UnknownType(u8),
@@ -87,4 +113,50 @@ pub enum Corrupt {
     Unexpected(&'static str),
     #[error("pre-release FUNCTION records (opcode 0xf6) are not supported")]
     OldFunction,
+    /// A compact encoding inside key `key`'s value (RDB type `ty`) failed validation.
+    #[error("{} reading key '{key}' ({cause})", integrity_failure(*ty, cause).unwrap_or_default())]
+    InKey {
+        ty: u8,
+        key: String,
+        cause: Box<Corrupt>,
+    },
+}
+
+/// Redis's words for a compact encoding of RDB value type `ty` that failed validation
+/// (`Zset ziplist integrity check failed`, `Hash listpack with dup elements`, …), which
+/// operators and Redis's test suite look for in the log. `None` when `kind` is not about
+/// a compact encoding.
+///
+/// ```
+/// use cedis_persist::{integrity_failure, Corrupt};
+/// let line = integrity_failure(12, &Corrupt::Ziplist("bad tail offset"));
+/// assert_eq!(line.as_deref(), Some("Zset ziplist integrity check failed"));
+/// ```
+pub fn integrity_failure(ty: u8, kind: &Corrupt) -> Option<String> {
+    let what = match ty {
+        9 => "Zipmap",
+        10 | 14 => "Ziplist",
+        11 => "Intset",
+        12 => "Zset ziplist",
+        13 => "Hash ziplist",
+        15 | 19 | 21 => "Stream listpack",
+        16 => "Hash listpack",
+        17 => "Zset listpack",
+        18 => "Listpack",
+        _ => "Encoding",
+    };
+    match kind {
+        // Listpacks are converted (and their duplicates found) after validation; Redis
+        // says so differently.
+        Corrupt::Duplicate(_) if matches!(ty, 16 | 17) => Some(format!("{what} with dup elements")),
+        Corrupt::Duplicate(_) => Some(format!("{what} integrity check failed")),
+        Corrupt::Listpack(_)
+        | Corrupt::Ziplist(_)
+        | Corrupt::Zipmap(_)
+        | Corrupt::Intset(_)
+        | Corrupt::Quicklist(_)
+        | Corrupt::OddEntries(_)
+        | Corrupt::Unexpected(_) => Some(format!("{what} integrity check failed")),
+        _ => None,
+    }
 }

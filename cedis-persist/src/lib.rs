@@ -31,7 +31,7 @@ pub use aof::{
 };
 pub use checksum::crc64;
 pub use dump::{dump, restore, DumpError};
-pub use error::{Corrupt, RdbError};
+pub use error::{integrity_failure, Corrupt, RdbError};
 pub use rdb::{
     read_rdb, AuxFields, Entry, LoadLimits, RdbReader, RdbSink, RdbWriter, Summary,
     UnsupportedValue, WriteOptions,

@@ -18,15 +18,14 @@
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use bytes::Bytes;
 use cedis_persist::aof::{
     commit_manifest, load_aof_dir, migrate_old_style, temp_rewrite_name, translate_for_aof,
     truncate_file, AofLoadOptions, AofRewriter, AofSink, AofWriter, FsyncPolicy, FsyncTracker,
-    Manifest,
+    Manifest, RewriteMode, RewritePlan,
 };
 use cedis_persist::{Entry, RdbSink};
 use cedis_store::{Store, Ttl};
@@ -41,6 +40,8 @@ use crate::server::{unix_ms, Server};
 struct State {
     /// The incremental file being appended to.
     writer: Option<AofWriter<File>>,
+    /// The second of the last `#TS:` annotation written (`aof-timestamp-enabled`).
+    last_timestamp: u64,
     fsync: Option<FsyncTracker>,
     manifest: Option<Manifest>,
     /// The commands of the top-level command running now (db, argv).
@@ -61,6 +62,22 @@ pub struct Aof {
     /// Size of the AOF when it was last loaded or rewritten (the base the automatic
     /// rewrite's growth percentage is measured from).
     pub base_size: AtomicU64,
+    /// `appendonly` was turned on and its first base is not written yet (Redis's
+    /// `AOF_WAIT_REWRITE`): the next rewrite is [`RewriteMode::Enabling`].
+    pub waiting_rewrite: AtomicBool,
+    /// The running rewrite was cancelled on purpose (`appendonly no`): not a failure.
+    cancelled: AtomicBool,
+    /// The running rewrite's job process (see [`crate::job`]).
+    rewrite_pid: AtomicU32,
+    /// Failed rewrites in a row; from 3 on, automatic rewrites back off.
+    pub consecutive_failures: AtomicU64,
+    /// Until when (Unix ms) automatic rewrites wait after repeated failures; 0: no limit.
+    limit_until_ms: AtomicU64,
+    /// `DEBUG AOF-FLUSH-SLEEP`: microseconds to sleep before each write to the file.
+    pub flush_sleep_us: AtomicU64,
+    /// `aof-timestamp-enabled`: a `#TS:<unix secs>` line before the first command of
+    /// each second.
+    pub timestamps: AtomicBool,
 }
 
 impl std::fmt::Debug for Aof {
@@ -134,9 +151,17 @@ impl Aof {
         }
         let mut state = self.state();
         let unit = std::mem::take(&mut state.unit);
+        let state = &mut *state;
         let Some(writer) = state.writer.as_mut() else {
             return;
         };
+        if !unit.is_empty() && self.timestamps.load(Ordering::Relaxed) {
+            let secs = unix_ms() / 1000;
+            if secs > state.last_timestamp {
+                writer.annotate(timestamp_line(secs).as_bytes());
+                state.last_timestamp = secs;
+            }
+        }
         match unit.len() {
             0 => {}
             1 => writer.feed(unit[0].0 as u64, &unit[0].1),
@@ -165,6 +190,10 @@ impl Aof {
         };
         if writer.pending() == 0 {
             return;
+        }
+        let sleep_us = self.flush_sleep_us.load(Ordering::Relaxed);
+        if sleep_us > 0 {
+            std::thread::sleep(std::time::Duration::from_micros(sleep_us));
         }
         match writer.write_pending() {
             Ok(_) => {
@@ -217,14 +246,43 @@ impl Aof {
         }
     }
 
-    /// `CONFIG SET appendonly no`: stops logging.
-    pub fn turn_off(&self) {
+    /// `CONFIG SET appendonly no`: stops logging, and cancels a running rewrite (as
+    /// Redis kills its rewrite child). `store` is locked by the caller.
+    pub fn turn_off(&self, persistence: &crate::persistence::Persistence, store: &mut Store) {
+        if self.rewrite_in_progress.load(Ordering::SeqCst) {
+            tracing::info!(
+                "Killing running AOF rewrite child: {}",
+                self.rewrite_pid.load(Ordering::SeqCst)
+            );
+            self.cancelled.store(true, Ordering::SeqCst);
+            drop(persistence.cancel_job(store));
+        }
+        self.rewrite_scheduled.store(false, Ordering::SeqCst);
+        self.waiting_rewrite.store(false, Ordering::SeqCst);
         self.flush_all();
         self.on.store(false, Ordering::SeqCst);
         let mut state = self.state();
         state.writer = None;
         state.fsync = None;
         state.unit.clear();
+    }
+
+    /// `aof-disable-auto-gc` turned off: the history files go now.
+    pub fn collect_history(&self, config: &Config) {
+        let dir = aof_dir(config);
+        let mut state = self.state();
+        let Some(manifest) = state.manifest.as_mut() else {
+            return;
+        };
+        if manifest.history.is_empty() {
+            return;
+        }
+        let dropped = manifest.drop_history(&dir);
+        let committed =
+            dropped.and_then(|()| commit_manifest(&dir, &config.appendfilename, manifest));
+        if let Err(err) = committed {
+            tracing::warn!("Can't remove the AOF history files: {err}");
+        }
     }
 
     /// `appendfsync` changed.
@@ -254,15 +312,43 @@ impl Aof {
             return false;
         }
         let base = self.base_size.load(Ordering::Relaxed).max(1);
-        current.saturating_mul(100) / base >= 100 + config.auto_aof_rewrite_percentage
+        if current.saturating_mul(100) / base < 100 + config.auto_aof_rewrite_percentage {
+            return false;
+        }
+        self.past_failure_limit()
+    }
+
+    /// After three failed rewrites in a row, automatic rewrites wait 1, 2, 4 … up to 60
+    /// minutes between attempts (BGREWRITEAOF is not limited).
+    fn past_failure_limit(&self) -> bool {
+        let failures = self.consecutive_failures.load(Ordering::Relaxed);
+        if failures < 3 {
+            return true;
+        }
+        let now = unix_ms();
+        let until = self.limit_until_ms.load(Ordering::Relaxed);
+        if until == 0 {
+            let minutes = (1u64 << (failures - 3).min(6)).min(60);
+            self.limit_until_ms
+                .store(now + minutes * 60_000, Ordering::Relaxed);
+            tracing::warn!(
+                "Background AOF rewrite has repeatedly failed and triggered the limit, will retry in {minutes} minutes"
+            );
+            return false;
+        }
+        if now < until {
+            return false;
+        }
+        self.limit_until_ms.store(0, Ordering::Relaxed);
+        true
     }
 }
 
-/// Loads the AOF directory at start-up (`appendonly yes`), then opens its last
-/// incremental file for appending; with no AOF yet, creates one from the (empty)
-/// dataset. Runs while clients are answered `-LOADING`.
-pub fn load_at_startup(server: &Arc<Server>) -> Result<(), String> {
-    let (dir, name, opts, preamble) = {
+/// Replays the AOF directory into the store (start-up and DEBUG LOADAOF): upgrades a
+/// pre-7.0 single file first, truncates a short last file per `aof-load-truncated`.
+/// `Ok(None)` when there is no AOF yet.
+pub fn replay(server: &Arc<Server>) -> Result<Option<Manifest>, String> {
+    let (dir, name, opts) = {
         let config = server.config();
         (
             aof_dir(&config),
@@ -271,7 +357,6 @@ pub fn load_at_startup(server: &Arc<Server>) -> Result<(), String> {
                 load_truncated: config.aof_load_truncated,
                 limits: crate::persistence::load_limits(&config),
             },
-            config.aof_use_rdb_preamble,
         )
     };
     if let Err(err) = std::fs::create_dir_all(&dir) {
@@ -282,13 +367,13 @@ pub fn load_at_startup(server: &Arc<Server>) -> Result<(), String> {
     }
     migrate_old_style(Path::new("."), &dir.to_string_lossy(), &name)
         .map_err(|err| format!("Error migrating the old-style AOF: {err}"))?;
+    finish_interrupted_upgrade(&dir, &name)?;
     let mut loader = Loader::new(server);
-    // Nothing expires while loading: a PEXPIREAT in the past sets the deadline, and the
-    // key goes once the load is over (as in Redis).
-    server.lock_store().set_expiry_paused(true);
+    // Nothing expires while loading: a PEXPIREAT in the past sets the deadline, later
+    // commands still see the key, and it goes once the load is over (as in Redis).
+    server.lock_store().set_expiry_frozen(true);
     let loaded = load_aof_dir(&dir, &name, &opts, &mut loader);
-    let paused = server.pause.current().is_some();
-    server.lock_store().set_expiry_paused(paused);
+    server.lock_store().set_expiry_frozen(false);
     let outcome = loaded.map_err(|err| {
         // Redis's line for a command it cannot run: "Unknown command 'x' reading …".
         let mut cause: &dyn std::error::Error = &err;
@@ -300,21 +385,38 @@ pub fn load_at_startup(server: &Arc<Server>) -> Result<(), String> {
             None => format!("Fatal error loading the AOF: {err} ({cause}). Exiting."),
         }
     })?;
-    let manifest = match outcome {
-        Some(outcome) => {
-            if let Some((info, truncation)) = outcome.truncated() {
-                tracing::warn!(
-                    "!!! Warning: short read while loading the AOF file {}!!! Truncating the AOF {} at offset {}",
-                    info.name,
-                    info.name,
-                    truncation.valid_len
-                );
-                truncate_file(&dir.join(&info.name), truncation.valid_len)
-                    .map_err(|err| format!("Error truncating the AOF file: {err}"))?;
-            }
-            tracing::info!("DB loaded from append only file");
-            outcome.manifest
-        }
+    server.persistence.forget_changes();
+    let Some(outcome) = outcome else {
+        return Ok(None);
+    };
+    if let Some((info, truncation)) = outcome.truncated() {
+        tracing::warn!(
+            "!!! Warning: short read while loading the AOF file {}!!! Truncating the AOF {} at offset {}",
+            info.name,
+            info.name,
+            truncation.valid_len
+        );
+        truncate_file(&dir.join(&info.name), truncation.valid_len)
+            .map_err(|err| format!("Error truncating the AOF file: {err}"))?;
+    }
+    tracing::info!("DB loaded from append only file");
+    Ok(Some(outcome.manifest))
+}
+
+/// Loads the AOF directory at start-up (`appendonly yes`), then opens its last
+/// incremental file for appending; with no AOF yet, creates one from the (empty)
+/// dataset. Runs while clients are answered `-LOADING`.
+pub fn load_at_startup(server: &Arc<Server>) -> Result<(), String> {
+    let (dir, name, preamble) = {
+        let config = server.config();
+        (
+            aof_dir(&config),
+            config.appendfilename.clone(),
+            config.aof_use_rdb_preamble,
+        )
+    };
+    let manifest = match replay(server)? {
+        Some(manifest) => manifest,
         None => {
             // A fresh AOF: an empty base, then the incremental file.
             let manifest = Manifest::fresh(&name, preamble);
@@ -323,18 +425,26 @@ pub fn load_at_startup(server: &Arc<Server>) -> Result<(), String> {
                 .clone()
                 .ok_or_else(|| "a fresh manifest has a base".to_string())?;
             let store = server.lock_store();
-            write_base(&store, &dir.join(&base.name), preamble)
+            // A command base starts with the time, which counts as this second's
+            // annotation (as in Redis).
+            let timestamp = (!preamble && server.aof.timestamps.load(Ordering::Relaxed))
+                .then(|| unix_ms() / 1000);
+            write_base(&store, &dir.join(&base.name), preamble, timestamp)
                 .map_err(|err| format!("Can't create the AOF base file: {err}"))?;
+            if let Some(secs) = timestamp {
+                server.aof.state().last_timestamp = secs;
+            }
             drop(store);
             tracing::info!("Creating AOF base file {} on server start", base.name);
             manifest
         }
     };
-    let incr = manifest
-        .incrs
-        .last()
-        .cloned()
-        .ok_or_else(|| "the AOF manifest has no incremental file".to_string())?;
+    let mut manifest = manifest;
+    let incr = match manifest.incrs.last() {
+        Some(incr) => incr.clone(),
+        // An upgraded pre-7.0 AOF is a base alone: writes go to a first incr file.
+        None => manifest.open_new_incr(&name),
+    };
     let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -352,6 +462,31 @@ pub fn load_at_startup(server: &Arc<Server>) -> Result<(), String> {
     Ok(())
 }
 
+/// A manifest whose base still has the pre-7.0 name (`file appendonly.aof seq 1 type
+/// b`) but no such file in the AOF directory is an upgrade interrupted between writing
+/// the manifest and moving the file: finish the move. When the directory has the file,
+/// it wins and the one in the server directory stays where it is (as in Redis).
+fn finish_interrupted_upgrade(dir: &Path, name: &str) -> Result<(), String> {
+    let Ok(Some(manifest)) = Manifest::load(dir, name) else {
+        return Ok(());
+    };
+    let old_style_base = manifest.base.as_ref().is_some_and(|b| b.name == name);
+    let old = Path::new(name);
+    if old_style_base && !dir.join(name).exists() && old.is_file() {
+        std::fs::rename(old, dir.join(name)).map_err(|err| {
+            format!(
+                "Error moving the old-style AOF into {}: {err}",
+                dir.display()
+            )
+        })?;
+        tracing::info!(
+            "Successfully migrated an old-style AOF file ({name}) into the AOF directory ({}).",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
 impl Aof {
     fn install(&self, file: File, manifest: Manifest, config: &Config) {
         let mut state = self.state();
@@ -365,8 +500,16 @@ impl Aof {
 
 /// Writes a whole base (RDB preamble or commands) from the store, under its lock: the
 /// first base at start-up, which is empty or small.
-fn write_base(store: &Store, path: &Path, preamble: bool) -> std::io::Result<()> {
+fn write_base(
+    store: &Store,
+    path: &Path,
+    preamble: bool,
+    timestamp: Option<u64>,
+) -> std::io::Result<()> {
     let mut file = std::io::BufWriter::new(File::create(path)?);
+    if let Some(secs) = timestamp {
+        file.write_all(timestamp_line(secs).as_bytes())?;
+    }
     let now = store.now_ms();
     if preamble {
         let aux = crate::persistence::aux_fields(store.used_memory());
@@ -475,41 +618,61 @@ impl AofSink for Loader<'_> {
     }
 }
 
-/// BGREWRITEAOF (and `CONFIG SET appendonly yes`): a new incremental file takes the
-/// writes from now on, the base is written from a snapshot on a thread, then the
-/// manifest swaps to the new base. `store` is locked by the caller.
+/// BGREWRITEAOF (and `CONFIG SET appendonly yes`, and the cron's scheduled or automatic
+/// rewrite): the base is written from a snapshot on a thread, then the manifest swaps to
+/// it. Meanwhile writes go where [`RewriteMode`] says: a new incremental file (AOF on),
+/// a temporary one (AOF being turned on), or nowhere (AOF off). `store` is locked by
+/// the caller.
 pub fn start_rewrite(server: &Arc<Server>, store: &mut Store) -> Result<(), String> {
     let aof = &server.aof;
-    let logging = server.config().appendonly;
     if aof.rewrite_in_progress.swap(true, Ordering::SeqCst) {
         return Err("Background append only file rewriting already in progress".to_string());
     }
-    let (dir, name, preamble, opts) = {
+    let (dir, name, preamble, opts, delay, mode) = {
         let config = server.config();
+        let mode = if !config.appendonly {
+            RewriteMode::Off
+        } else if aof.waiting_rewrite.load(Ordering::SeqCst) {
+            RewriteMode::Enabling
+        } else {
+            RewriteMode::Logging
+        };
         (
             aof_dir(&config),
             config.appendfilename.clone(),
             config.aof_use_rdb_preamble,
             crate::persistence::write_options(&config),
+            crate::persistence::key_save_delay(&config),
+            mode,
         )
     };
     let result = (|| -> Result<_, String> {
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        let current = aof.state().manifest.clone().unwrap_or_default();
-        let plan = current.plan_rewrite(&name, preamble);
+        let current = match aof.state().manifest.clone() {
+            Some(manifest) => manifest,
+            // The AOF was off since start-up: go on from the files on disk, if any.
+            None => Manifest::load(&dir, &name)
+                .map_err(|e| e.to_string())?
+                .unwrap_or_default(),
+        };
+        let plan = current.plan_rewrite(&name, preamble, mode);
+        if store.snapshot_in_progress() {
+            return Err("Background save already in progress".to_string());
+        }
         let file = plan.begin(&dir, &name).map_err(|e| e.to_string())?;
         let start = store
             .begin_snapshot()
             .map_err(|_| "Background save already in progress".to_string())?;
-        // Writes from here on go to the new incremental file (when the AOF is on).
+        // Writes from here on go where the mode says.
         aof.flush_all();
         let mut state = aof.state();
         state.manifest = Some(plan.during.clone());
-        if logging {
+        if let Some(file) = file {
             state.writer = Some(AofWriter::new(file));
             if state.fsync.is_none() {
                 state.fsync = Some(FsyncTracker::new(policy(&server.config()), unix_ms()));
             }
+            state.unit.clear();
             aof.on.store(true, Ordering::SeqCst);
         }
         drop(state);
@@ -525,6 +688,9 @@ pub fn start_rewrite(server: &Arc<Server>, store: &mut Store) -> Result<(), Stri
     let aux = crate::persistence::aux_fields(store.used_memory());
     let this = Arc::clone(server);
     let started = std::time::Instant::now();
+    aof.cancelled.store(false, Ordering::SeqCst);
+    let mut job = server.persistence.start_job(delay);
+    aof.rewrite_pid.store(job.pid(), Ordering::SeqCst);
     let spawned = std::thread::Builder::new()
         .name("cedis-aofrw".to_string())
         .spawn(move || {
@@ -534,53 +700,115 @@ pub fn start_rewrite(server: &Arc<Server>, store: &mut Store) -> Result<(), Stri
                     aof_base: true,
                     ..aux
                 };
-                crate::persistence::write_snapshot(&this, &temp, opts, aux, &start, Duration::ZERO)
+                crate::persistence::write_snapshot(&this, &temp, opts, aux, &start, &mut job)
             } else {
-                write_command_base(&this, &temp)
+                write_command_base(&this, &temp, &mut job)
             };
-            let finished = written.and_then(|()| plan.finish(&dir, &name, &temp));
-            let aof = &this.aof;
-            match finished {
-                Ok(manifest) => {
-                    let base = manifest
-                        .base
-                        .as_ref()
-                        .and_then(|b| std::fs::metadata(dir.join(&b.name)).ok())
-                        .map_or(0, |m| m.len());
-                    aof.base_size.store(base, Ordering::Relaxed);
-                    aof.state().manifest = Some(manifest);
-                    aof.rewrites.fetch_add(1, Ordering::Relaxed);
-                    aof.last_rewrite_ok.store(true, Ordering::Relaxed);
-                    tracing::info!("Background AOF rewrite finished successfully");
-                }
-                Err(err) => {
-                    drop(this.lock_store().abort_snapshot());
-                    let _ = std::fs::remove_file(&temp);
-                    aof.last_rewrite_ok.store(false, Ordering::Relaxed);
-                    tracing::warn!("Background AOF rewrite failed: {err}");
-                }
-            }
-            aof.last_rewrite_secs.store(
+            job.finish();
+            let keep_history = this.config().aof_disable_auto_gc;
+            let finished = written.and_then(|()| plan.finish(&dir, &name, &temp, keep_history));
+            this.aof.rewrite_done(&this, &plan, &dir, &name, finished);
+            let _ = std::fs::remove_file(&temp);
+            this.aof.last_rewrite_secs.store(
                 i64::try_from(started.elapsed().as_secs()).unwrap_or(i64::MAX),
                 Ordering::Relaxed,
             );
-            aof.rewrite_in_progress.store(false, Ordering::SeqCst);
+            this.aof.rewrite_in_progress.store(false, Ordering::SeqCst);
         });
     if let Err(err) = spawned {
         drop(store.abort_snapshot());
         aof.rewrite_in_progress.store(false, Ordering::SeqCst);
         return Err(err.to_string());
     }
-    tracing::info!("Background append only file rewriting started");
+    tracing::info!(
+        "Background append only file rewriting started by pid {}",
+        aof.rewrite_pid.load(Ordering::SeqCst)
+    );
     Ok(())
 }
 
+impl Aof {
+    /// The end of a rewrite, on its thread: the new manifest in force, or the failure's
+    /// bookkeeping (a temporary incr file removed, the AOF still waiting for its first
+    /// base retried from the cron, repeated failures counted for the automatic rewrite's
+    /// limit).
+    fn rewrite_done(
+        &self,
+        server: &Server,
+        plan: &RewritePlan,
+        dir: &Path,
+        name: &str,
+        finished: std::io::Result<Manifest>,
+    ) {
+        let cancelled = self.cancelled.swap(false, Ordering::SeqCst);
+        match finished {
+            Ok(manifest) => {
+                let base = manifest
+                    .base
+                    .as_ref()
+                    .and_then(|b| std::fs::metadata(dir.join(&b.name)).ok())
+                    .map_or(0, |m| m.len());
+                self.base_size.store(base, Ordering::Relaxed);
+                self.state().manifest = Some(manifest);
+                if plan.mode == RewriteMode::Enabling {
+                    self.waiting_rewrite.store(false, Ordering::SeqCst);
+                }
+                self.rewrites.fetch_add(1, Ordering::Relaxed);
+                self.consecutive_failures.store(0, Ordering::Relaxed);
+                self.limit_until_ms.store(0, Ordering::Relaxed);
+                self.last_rewrite_ok.store(true, Ordering::Relaxed);
+                tracing::info!("Background AOF rewrite terminated with success");
+                tracing::info!("Background AOF rewrite finished successfully");
+            }
+            Err(err) => {
+                drop(server.lock_store().abort_snapshot());
+                if let Some(temp_incr) = plan.abandon(dir, name) {
+                    tracing::info!("Removing the temp incr aof file {temp_incr} in the background");
+                    if !cancelled {
+                        // Still waiting for a first base: the writes logged meanwhile are
+                        // gone with the file; the next attempt's snapshot has them.
+                        let mut state = self.state();
+                        state.writer = None;
+                        state.unit.clear();
+                        self.on.store(false, Ordering::SeqCst);
+                        drop(state);
+                        self.rewrite_scheduled.store(true, Ordering::SeqCst);
+                    }
+                }
+                if cancelled {
+                    return;
+                }
+                self.consecutive_failures.fetch_add(1, Ordering::Relaxed);
+                self.last_rewrite_ok.store(false, Ordering::Relaxed);
+                match crate::job::killed_by(&err) {
+                    Some(signal) => {
+                        tracing::warn!("Background AOF rewrite terminated by signal {signal}")
+                    }
+                    None => tracing::warn!("Background AOF rewrite failed: {err}"),
+                }
+            }
+        }
+    }
+}
+
+/// The `aof-timestamp-enabled` annotation for Unix second `secs`.
+fn timestamp_line(secs: u64) -> String {
+    format!("#TS:{secs}\r\n")
+}
+
 /// A command base (`aof-use-rdb-preamble no`) from the running snapshot.
-fn write_command_base(server: &Server, temp: &Path) -> std::io::Result<()> {
+fn write_command_base(
+    server: &Server,
+    temp: &Path,
+    job: &mut crate::job::Job,
+) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(File::create(temp)?);
+    if server.aof.timestamps.load(Ordering::Relaxed) {
+        out.write_all(timestamp_line(unix_ms() / 1000).as_bytes())?;
+    }
     {
         let mut rewriter = AofRewriter::new(&mut out);
-        crate::persistence::drain_snapshot(server, Duration::ZERO, |item| {
+        crate::persistence::drain_snapshot(server, job, |item| {
             rewriter
                 .entry(item.db as u64, &item.key, &item.value, item.deadline)
                 .map(drop)

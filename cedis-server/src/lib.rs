@@ -29,6 +29,7 @@ pub mod command;
 pub mod config;
 pub mod connection;
 pub mod error;
+pub mod job;
 pub mod logging;
 pub mod monitor;
 pub mod notify;

@@ -11,6 +11,7 @@ use cedis_server::{logging, server};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
+        Some(cedis_server::job::JOB_PROCESS_ARG) => return cedis_server::job::run_job_process(),
         Some("-v" | "--version") => {
             println!(
                 "cedis v={} (Redis {REDIS_VERSION} compatible) bits=64",

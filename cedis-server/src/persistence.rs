@@ -39,6 +39,13 @@ pub struct Persistence {
     pub loading: AtomicBool,
     pub last_load_keys_loaded: AtomicU64,
     pub last_load_keys_expired: AtomicU64,
+    /// Background jobs started (`total_forks`; see [`crate::job`]) and how long the
+    /// last one's process took to start (`latest_fork_usec`).
+    pub total_forks: AtomicU64,
+    pub latest_fork_usec: AtomicU64,
+    /// Background jobs cancelled from outside (FLUSHALL, SHUTDOWN, DEBUG RELOAD,
+    /// `appendonly no`); a job sleeping between keys wakes up when it moves.
+    cancelled_jobs: AtomicU64,
 }
 
 impl Default for Persistence {
@@ -56,11 +63,30 @@ impl Default for Persistence {
             loading: AtomicBool::new(false),
             last_load_keys_loaded: AtomicU64::new(0),
             last_load_keys_expired: AtomicU64::new(0),
+            total_forks: AtomicU64::new(0),
+            latest_fork_usec: AtomicU64::new(0),
+            cancelled_jobs: AtomicU64::new(0),
         }
     }
 }
 
 impl Persistence {
+    /// Starts a background job's process (see [`crate::job`]) and counts it.
+    pub fn start_job(&self, delay: std::time::Duration) -> crate::job::Job {
+        let job = crate::job::Job::start(delay);
+        self.total_forks.fetch_add(1, Ordering::Relaxed);
+        self.latest_fork_usec.store(job.spawn_us, Ordering::Relaxed);
+        job
+    }
+
+    /// Cancels the running background job (BGSAVE or AOF rewrite) by aborting its
+    /// snapshot of `store`. What the snapshot held comes back, for the caller to drop
+    /// once the keyspace lock is released.
+    pub fn cancel_job(&self, store: &mut Store) -> Option<cedis_store::AbortedSnapshot> {
+        self.cancelled_jobs.fetch_add(1, Ordering::SeqCst);
+        store.abort_snapshot()
+    }
+
     pub fn bgsave_in_progress(&self) -> bool {
         self.bgsave_in_progress.load(Ordering::SeqCst)
     }
@@ -74,6 +100,13 @@ impl Persistence {
         self.dirty
             .load(Ordering::Relaxed)
             .saturating_sub(self.dirty_at_save.load(Ordering::Relaxed))
+    }
+
+    /// The dataset was just loaded from disk: it has no unsaved changes (Redis resets
+    /// `dirty` after loading the AOF).
+    pub fn forget_changes(&self) {
+        self.dirty_at_save
+            .store(self.dirty.load(Ordering::Relaxed), Ordering::Relaxed);
     }
 
     /// A save that captured the dataset as of `dirty` changes succeeded.
@@ -157,7 +190,6 @@ pub fn aux_fields(used_memory: usize) -> AuxFields {
 /// Writes the whole store to `path` (SAVE, SHUTDOWN, DEBUG RELOAD): temp file, fsync,
 /// rename. Holds whatever lock the caller holds for the whole write.
 pub fn save_store(store: &Store, path: &Path, opts: WriteOptions) -> std::io::Result<()> {
-    let now = store.now_ms();
     let temp = format!("temp-{}.rdb", std::process::id());
     write_atomically(path, &temp, |out| {
         let mut writer = RdbWriter::new(out, opts)?;
@@ -168,7 +200,9 @@ pub fn save_store(store: &Store, path: &Path, opts: WriteOptions) -> std::io::Re
             }
             writer.select_db(index as u64, db.len() as u64, db.expires_len() as u64)?;
             let mut failed = None;
-            db.for_each_entry(now, |key, entry, deadline| {
+            // Every stored key, expired or not, as Redis writes it (the loader drops the
+            // expired ones and counts them in `rdb_last_load_keys_expired`).
+            db.for_each_entry(0, |key, entry, deadline| {
                 if failed.is_none() {
                     if let Err(err) = writer.entry(key, &entry.value, deadline) {
                         failed = Some(err);
@@ -220,6 +254,8 @@ pub struct LoadReport {
     pub keys: u64,
     pub expired: u64,
     pub skipped: u64,
+    /// Empty collections left out (Redis never writes them; a corrupt file may).
+    pub empty: u64,
 }
 
 /// Why a file could not be loaded.
@@ -271,16 +307,36 @@ impl RdbSink for StoreSink<'_> {
     fn skipped(&mut self, db: u64, key: Option<&[u8]>, reason: &str) {
         self.report.skipped += 1;
         match key {
-            Some(key) if reason == "empty collection" => tracing::warn!(
-                "rdbLoadObject skipping empty key: {}",
-                String::from_utf8_lossy(key)
-            ),
+            Some(key) if reason == "empty collection" => {
+                self.report.empty += 1;
+                tracing::warn!(
+                    "rdbLoadObject skipping empty key: {}",
+                    String::from_utf8_lossy(key)
+                );
+            }
             Some(key) => tracing::warn!(
                 "Skipping key '{}' in db {db} while loading: {reason}",
                 String::from_utf8_lossy(key)
             ),
             None => tracing::warn!("Skipping while loading: {reason}"),
         }
+    }
+}
+
+/// Logs what was wrong with an RDB file that failed to load, in the shape of the
+/// report Redis logs (that of `redis-check-rdb`): where, what, and in which key.
+pub fn log_rdb_error(err: &RdbError) {
+    let what = err.integrity_failure(None).unwrap_or_else(|| {
+        err.corrupt_kind()
+            .map_or_else(|| err.to_string(), ToString::to_string)
+    });
+    let offset = err.offset();
+    tracing::warn!("Internal error in RDB reading offset {offset} -> {what}");
+    tracing::warn!("--- RDB ERROR DETECTED ---");
+    tracing::warn!("[offset {offset}] {what}");
+    if let Some(cedis_persist::Corrupt::InKey { ty, key, .. }) = err.corrupt_kind_outer() {
+        tracing::warn!("[additional info] Reading key '{key}'");
+        tracing::warn!("[additional info] Reading type {ty}");
     }
 }
 
@@ -313,6 +369,11 @@ pub fn load_file(
     Ok((store, report))
 }
 
+/// `rdb-key-save-delay` (microseconds after each key a background job writes).
+pub fn key_save_delay(config: &Config) -> std::time::Duration {
+    std::time::Duration::from_micros(u64::try_from(config.rdb_key_save_delay).unwrap_or(0))
+}
+
 pub fn unix_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -321,14 +382,14 @@ pub fn unix_secs() -> u64 {
 
 /// BGSAVE's writer: takes the snapshot `start` began in steps of at most 1000 entries
 /// (the keyspace lock is held for one step only), writing each database as its entries
-/// come. `delay` is `rdb-key-save-delay` (tests use it to keep a save running).
+/// come, paced by the job (`rdb-key-save-delay`, which tests use to keep a save running).
 pub fn write_snapshot(
     server: &crate::server::Server,
     path: &Path,
     opts: WriteOptions,
     aux: AuxFields,
     start: &cedis_store::SnapshotStart,
-    delay: std::time::Duration,
+    job: &mut crate::job::Job,
 ) -> std::io::Result<()> {
     // Not SAVE's temp name: a SAVE (DEBUG RELOAD, SHUTDOWN) may cut a BGSAVE short.
     let temp = format!("temp-bgsave-{}.rdb", std::process::id());
@@ -336,7 +397,7 @@ pub fn write_snapshot(
         let mut writer = RdbWriter::new(out, opts)?;
         writer.aux_fields(&aux)?;
         let mut current_db = None;
-        drain_snapshot(server, delay, |item| {
+        drain_snapshot(server, job, |item| {
             if current_db != Some(item.db) {
                 let counts = start.dbs.get(item.db).copied().unwrap_or_default();
                 writer.select_db(item.db as u64, counts.keys as u64, counts.expires as u64)?;
@@ -350,25 +411,27 @@ pub fn write_snapshot(
 }
 
 /// Takes the running snapshot of the server's store to its end, one short locked step
-/// at a time, handing each item to `write` (`delay`: `rdb-key-save-delay` after each).
-/// Fails when the snapshot is aborted meanwhile (FLUSHALL, DEBUG RELOAD, SHUTDOWN).
+/// at a time, handing each item to `write` (pacing by the job's `rdb-key-save-delay`).
+/// Fails when the snapshot is aborted meanwhile (FLUSHALL, DEBUG RELOAD, SHUTDOWN,
+/// turning the AOF off) or the job process is killed.
 pub fn drain_snapshot(
     server: &crate::server::Server,
-    delay: std::time::Duration,
+    job: &mut crate::job::Job,
     mut write: impl FnMut(&cedis_store::SnapshotItem) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     // Small steps when slowed down on purpose, so an abort is noticed quickly.
-    let step = if delay.is_zero() { 1000 } else { 16 };
+    let step = if job.paced() { 16 } else { 1000 };
+    let cancelled = &server.persistence.cancelled_jobs;
+    let cancelled_at_start = cancelled.load(Ordering::SeqCst);
     loop {
+        job.check()?;
         let batch = server.lock_store().snapshot_step(step);
         if batch.aborted {
             return Err(std::io::Error::other("the snapshot was aborted"));
         }
         for item in &batch.items {
             write(item)?;
-            if !delay.is_zero() {
-                std::thread::sleep(delay);
-            }
+            job.pause(|| cancelled.load(Ordering::SeqCst) != cancelled_at_start)?;
         }
         if batch.done {
             return Ok(());

@@ -121,6 +121,8 @@ pub struct Server {
     pub monitors: Monitors,
     /// `CLIENT PAUSE`.
     pub pause: ClientPause,
+    /// MIGRATE's cached connections to its targets.
+    pub migrate: crate::command::migrate::MigrateCache,
     /// The accept loops running now: replaced when CONFIG SET changes `port` or `bind`.
     accept_tasks: Mutex<Vec<tokio::task::AbortHandle>>,
     /// This server, for spawning accept loops from a command (set by [`serve`]).
@@ -139,6 +141,8 @@ impl Server {
         tracking.set_max_keys(config.tracking_table_max_keys);
         let persistence = Arc::new(Persistence::default());
         let aof = Arc::new(crate::aof::Aof::new());
+        aof.timestamps
+            .store(config.aof_timestamp_enabled, Ordering::Relaxed);
         let signals = Arc::new(KeySignals::new(
             Arc::clone(&notifier),
             Arc::clone(&tracking),
@@ -179,6 +183,7 @@ impl Server {
             latency,
             monitors: Monitors::default(),
             pause: ClientPause::default(),
+            migrate: Default::default(),
             accept_tasks: Mutex::new(Vec::new()),
             this: std::sync::OnceLock::new(),
         }
@@ -229,13 +234,17 @@ impl Server {
             // Redis's `incrementallyRehash`: 1 ms on a database with a resize in progress.
             store.active_rehash(1000);
         }
+        self.migrate.close_idle();
         self.aof.end_unit();
         let auto_rewrite = self.aof.wants_auto_rewrite(&self.config());
         if auto_rewrite {
             tracing::info!("Starting automatic rewriting of AOF");
             self.aof.rewrite_scheduled.store(true, Ordering::Relaxed);
         }
-        if self.aof.rewrite_scheduled.load(Ordering::Relaxed) && !store.snapshot_in_progress() {
+        if self.aof.rewrite_scheduled.load(Ordering::Relaxed)
+            && !store.snapshot_in_progress()
+            && !self.aof.rewrite_in_progress.load(Ordering::SeqCst)
+        {
             if let Err(err) = self.start_aof_rewrite(&mut store) {
                 tracing::warn!("Can't start the scheduled AOF rewrite: {err}");
             }
@@ -317,6 +326,9 @@ impl Server {
         let now = unix_ms();
         let loaded = crate::persistence::load_file(&path, databases, &limits, now, delay);
         self.persistence.loading.store(false, Ordering::SeqCst);
+        if let Err(crate::persistence::LoadError::Rdb(err)) = &loaded {
+            crate::persistence::log_rdb_error(err);
+        }
         if loaded.is_ok() {
             tracing::info!(
                 "DB loaded from disk: {:.3} seconds",
@@ -339,11 +351,20 @@ impl Server {
         self.persistence
             .last_load_keys_expired
             .store(report.expired, Ordering::Relaxed);
-        tracing::info!(
-            "Done loading RDB, keys loaded: {}, keys expired: {}.",
-            report.keys,
-            report.expired
-        );
+        if report.empty > 0 {
+            tracing::warn!(
+                "Done loading RDB, keys loaded: {}, keys expired: {}, empty keys skipped: {}.",
+                report.keys,
+                report.expired,
+                report.empty
+            );
+        } else {
+            tracing::info!(
+                "Done loading RDB, keys loaded: {}, keys expired: {}.",
+                report.keys,
+                report.expired
+            );
+        }
     }
 
     /// This server as an `Arc`, for work that outlives a command (background saves).
@@ -376,18 +397,19 @@ impl Server {
             (
                 crate::persistence::rdb_path(&config),
                 crate::persistence::write_options(&config),
-                Duration::from_micros(u64::try_from(config.rdb_key_save_delay).unwrap_or(0)),
+                crate::persistence::key_save_delay(&config),
             )
         };
         let aux = crate::persistence::aux_fields(store.used_memory());
         let dirty = self.persistence.dirty.load(Ordering::Relaxed);
         self.persistence.bgsave_started();
-        tracing::info!("Background saving started");
+        let mut job = self.persistence.start_job(delay);
+        tracing::info!("Background saving started by pid {}", job.pid());
         let spawned = std::thread::Builder::new()
             .name("cedis-bgsave".to_string())
             .spawn(move || {
                 let result =
-                    crate::persistence::write_snapshot(&this, &path, opts, aux, &start, delay);
+                    crate::persistence::write_snapshot(&this, &path, opts, aux, &start, &mut job);
                 match &result {
                     Ok(()) => {
                         this.persistence.saved(dirty);
@@ -398,9 +420,15 @@ impl Server {
                     Err(err) => {
                         let aborted = this.lock_store().abort_snapshot();
                         drop(aborted);
-                        tracing::warn!("Background saving error: {err}");
+                        match crate::job::killed_by(err) {
+                            Some(signal) => {
+                                tracing::warn!("Background saving terminated by signal {signal}")
+                            }
+                            None => tracing::warn!("Background saving error: {err}"),
+                        }
                     }
                 }
+                job.finish();
                 this.persistence.bgsave_finished(result.is_ok());
             });
         if let Err(err) = spawned {
@@ -486,7 +514,7 @@ impl Server {
         self.aof.flush_all();
         tracing::info!("Saving the final RDB snapshot before exiting.");
         let mut store = self.lock_store();
-        if let Some(aborted) = store.abort_snapshot() {
+        if let Some(aborted) = self.persistence.cancel_job(&mut store) {
             tracing::warn!("There is a child saving an .rdb. Killing it!");
             drop(aborted);
         }
@@ -540,6 +568,13 @@ impl Server {
                 "slowlog-log-slower-than" | "slowlog-max-len" => self.slowlog.configure(&config),
                 "latency-monitor-threshold" => self.latency.configure(&config),
                 "appendfsync" => self.aof.set_policy(&config),
+                "aof-timestamp-enabled" => self
+                    .aof
+                    .timestamps
+                    .store(config.aof_timestamp_enabled, Ordering::Relaxed),
+                "aof-disable-auto-gc" if !config.aof_disable_auto_gc => {
+                    self.aof.collect_history(&config);
+                }
                 "tracking-table-max-keys" => {
                     self.tracking.set_max_keys(config.tracking_table_max_keys);
                 }

@@ -220,6 +220,10 @@ pub struct Keyspace {
     /// Expired keys read as missing but are not deleted (CLIENT PAUSE: nothing may be
     /// written, not even an expiry's DEL). See [`Keyspace::set_expiry_paused`].
     expiry_paused: bool,
+    /// Time stands still for expiry: no key counts as expired, for reads or writes
+    /// (loading an AOF, whose commands ran when those keys were alive). See
+    /// [`Keyspace::set_expiry_frozen`].
+    expiry_frozen: bool,
     /// The epoch new entries are marked with: the running snapshot's, or the last one's
     /// (which the next snapshot's differs from, so they count as not yet emitted).
     snapshot_epoch: u32,
@@ -406,7 +410,7 @@ impl Keyspace {
             }
             // While expiry is paused (AOF loading, CLIENT PAUSE) a past deadline is
             // stored like any other, as Redis does while loading.
-            Some(deadline) if deadline <= now_ms && !self.expiry_paused => {
+            Some(deadline) if deadline <= now_ms && !self.expiry_paused && !self.expiry_frozen => {
                 self.discard_entry(key);
                 self.signal(key, Change::Deleted);
             }
@@ -467,7 +471,7 @@ impl Keyspace {
     /// in table order instead, leaving the rest to the active cycle.
     pub fn random_key(&mut self, now_ms: u64) -> Option<Vec<u8>> {
         let mut rng = rand::thread_rng();
-        let draws = if self.expiry_paused {
+        let draws = if self.expiry_paused || self.expiry_frozen {
             0
         } else {
             RANDOM_KEY_MAX_EXPIRED
@@ -678,7 +682,30 @@ impl Keyspace {
     }
 
     fn is_expired(&self, key: &[u8], now_ms: u64) -> bool {
-        matches!(self.expires.get(key), Some(&deadline) if now_ms > deadline)
+        !self.expiry_frozen && matches!(self.expires.get(key), Some(&deadline) if now_ms > deadline)
+    }
+
+    /// Freezes (`true`) or thaws expiry: while frozen no key is expired, so commands see
+    /// and change keys whose deadline has passed as live keys, and nothing is deleted
+    /// for expiring. Replaying an AOF needs this: `RPUSH l a; PEXPIREAT l 1000; RPUSH l b`
+    /// must leave one list holding both (expired once the load is over), as in Redis.
+    ///
+    /// ```
+    /// use cedis_store::{Keyspace, Ttl};
+    /// use cedis_types::Value;
+    /// let mut db = Keyspace::new(0);
+    /// db.set_expiry_frozen(true);
+    /// db.set(b"k", Value::string(b"v"), Ttl::At(1), 5_000);
+    /// assert!(db.get_for_read(b"k", 5_000).is_some());
+    /// db.set_expiry_frozen(false);
+    /// assert!(db.get_for_read(b"k", 5_000).is_none());
+    /// ```
+    pub fn set_expiry_frozen(&mut self, frozen: bool) {
+        self.expiry_frozen = frozen;
+    }
+
+    pub fn expiry_frozen(&self) -> bool {
+        self.expiry_frozen
     }
 
     /// Stops (`true`) or resumes deleting expired keys: while paused, reads see an

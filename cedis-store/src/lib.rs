@@ -177,6 +177,14 @@ impl Store {
         }
     }
 
+    /// Freezes (`true`) or thaws expiry in every database (see
+    /// [`Keyspace::set_expiry_frozen`]); loading an AOF uses it.
+    pub fn set_expiry_frozen(&mut self, frozen: bool) {
+        for db in &mut self.dbs {
+            db.set_expiry_frozen(frozen);
+        }
+    }
+
     pub fn set_hook(&mut self, hook: Option<ChangeHook>) {
         for db in &mut self.dbs {
             db.set_hook(hook.clone());

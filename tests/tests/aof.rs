@@ -303,3 +303,175 @@ fn acknowledged_writes_survive_sigkill_with_appendfsync_always() {
         "{size} keys after {acked} acknowledged writes"
     );
 }
+
+/// The pids of `pid`'s child processes (from /proc, so no procps is needed).
+fn child_pids(pid: u32) -> Vec<u32> {
+    let mut children = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid ...": comm may hold spaces, so start after its ')'.
+        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+            continue;
+        };
+        let ppid = rest.split_whitespace().nth(1).and_then(|p| p.parse().ok());
+        if ppid == Some(pid) {
+            if let Ok(child) = entry.file_name().to_string_lossy().parse() {
+                children.push(child);
+            }
+        }
+    }
+    children
+}
+
+fn info_field(conn: &mut RawConn, section: &str, field: &str) -> String {
+    let info = String::from_utf8_lossy(&conn.cmd(&["INFO", section])).into_owned();
+    info.lines()
+        .find_map(|line| line.strip_prefix(&format!("{field}:")))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// As with Redis's fork child, killing a background job's process cancels the job:
+/// the rewrite fails (its incremental file stays in the manifest), and the next one
+/// succeeds. Runs against real Redis too (`CEDIS_TEST_TARGET=redis`).
+#[test]
+fn killing_the_rewrite_process_fails_the_rewrite() {
+    let server = TestServer::with_args(AOF_ARGS);
+    let mut conn = server.raw();
+    conn.assert_cmd(&["SET", "k", "v"], b"+OK\r\n");
+    conn.assert_cmd(
+        &["CONFIG", "SET", "rdb-key-save-delay", "10000000"],
+        b"+OK\r\n",
+    );
+    conn.assert_cmd(
+        &["BGREWRITEAOF"],
+        b"+Background append only file rewriting started\r\n",
+    );
+    let mut children = Vec::new();
+    assert!(wait_until(Duration::from_secs(5), || {
+        children = child_pids(server.pid());
+        !children.is_empty()
+    }));
+    for child in children {
+        let _ = std::process::Command::new("kill")
+            .args(["-9", &child.to_string()])
+            .status();
+    }
+    assert!(wait_until(Duration::from_secs(10), || {
+        info_field(&mut conn, "persistence", "aof_rewrite_in_progress") == "0"
+    }));
+    assert_eq!(
+        info_field(&mut conn, "persistence", "aof_last_bgrewrite_status"),
+        "err"
+    );
+    let manifest = aof_dir(&server).join("appendonly.aof.manifest");
+    assert_eq!(
+        std::fs::read_to_string(&manifest).unwrap(),
+        "file appendonly.aof.1.base.rdb seq 1 type b\n\
+         file appendonly.aof.1.incr.aof seq 1 type i\n\
+         file appendonly.aof.2.incr.aof seq 2 type i\n"
+    );
+    conn.assert_cmd(&["CONFIG", "SET", "rdb-key-save-delay", "0"], b"+OK\r\n");
+    conn.assert_cmd(
+        &["BGREWRITEAOF"],
+        b"+Background append only file rewriting started\r\n",
+    );
+    assert!(wait_until(Duration::from_secs(10), || {
+        info_field(&mut conn, "persistence", "aof_rewrite_in_progress") == "0"
+    }));
+    assert_eq!(
+        std::fs::read_to_string(&manifest).unwrap(),
+        "file appendonly.aof.2.base.rdb seq 2 type b\n\
+         file appendonly.aof.3.incr.aof seq 3 type i\n"
+    );
+    assert!(server.log().contains("terminated by signal 9"));
+}
+
+fn encode(argv: &[&str]) -> String {
+    let mut out = format!("*{}\r\n", argv.len());
+    for arg in argv {
+        out.push_str(&format!("${}\r\n{arg}\r\n", arg.len()));
+    }
+    out
+}
+
+/// A pre-7.0 AOF (one `appendonly.aof` in `dir`) is moved into the AOF directory as its
+/// base, and a first incremental file follows it, as Redis 7.0 upgrades it.
+#[test]
+fn a_pre_7_aof_file_is_upgraded_into_the_aof_directory() {
+    let dir = cedis_tests::server::fresh_temp_dir();
+    std::fs::write(
+        dir.join("appendonly.aof"),
+        encode(&["SET", "k1", "v1"]) + &encode(&["RPUSH", "l", "a"]),
+    )
+    .unwrap();
+    let server = ServerBuilder::default()
+        .args(&["--appendonly", "yes", "--dir", &dir.to_string_lossy()])
+        .start();
+    let mut conn = server.raw();
+    conn.assert_cmd(&["GET", "k1"], b"$2\r\nv1\r\n");
+    assert!(!dir.join("appendonly.aof").exists());
+    let aof_dir = dir.join("appendonlydir");
+    assert!(aof_dir.join("appendonly.aof").exists());
+    assert_eq!(
+        std::fs::read_to_string(aof_dir.join("appendonly.aof.manifest")).unwrap(),
+        "file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n"
+    );
+}
+
+/// Replaying an AOF, a key whose PEXPIREAT is already past is still there for the
+/// commands after it (they ran when it was alive); it is gone once loading ends.
+#[test]
+fn an_expiry_in_the_past_applies_after_the_aof_is_loaded() {
+    let dir = cedis_tests::server::fresh_temp_dir();
+    let aof_dir = dir.join("appendonlydir");
+    std::fs::create_dir_all(&aof_dir).unwrap();
+    std::fs::write(
+        aof_dir.join("appendonly.aof.1.incr.aof"),
+        encode(&["RPUSH", "list", "foo"])
+            + &encode(&["PEXPIREAT", "list", "1000"])
+            + &encode(&["RPUSH", "list", "bar"]),
+    )
+    .unwrap();
+    std::fs::write(
+        aof_dir.join("appendonly.aof.manifest"),
+        "file appendonly.aof.1.incr.aof seq 1 type i\n",
+    )
+    .unwrap();
+    let server = ServerBuilder::default()
+        .args(&["--appendonly", "yes", "--dir", &dir.to_string_lossy()])
+        .start();
+    let mut conn = server.raw();
+    conn.assert_cmd(&["LLEN", "list"], b":0\r\n");
+}
+
+/// `aof-timestamp-enabled`: a `#TS:` line before the first command of each second, in
+/// the incremental file and at the top of a command base.
+#[test]
+fn timestamp_annotations_mark_the_aof() {
+    let server = TestServer::with_args(&[
+        "--appendonly",
+        "yes",
+        "--aof-use-rdb-preamble",
+        "no",
+        "--aof-timestamp-enabled",
+        "yes",
+    ]);
+    let mut conn = server.raw();
+    // The fresh command base's `#TS:` covers the start-up second (as in Redis).
+    std::thread::sleep(Duration::from_millis(1100));
+    conn.assert_cmd(&["SET", "foo", "bar"], b"+OK\r\n");
+    let incr = std::fs::read_to_string(aof_dir(&server).join("appendonly.aof.1.incr.aof")).unwrap();
+    assert!(incr.starts_with("#TS:"), "{incr:?}");
+    conn.assert_cmd(
+        &["BGREWRITEAOF"],
+        b"+Background append only file rewriting started\r\n",
+    );
+    assert!(wait_until(Duration::from_secs(10), || {
+        info_field(&mut conn, "persistence", "aof_rewrite_in_progress") == "0"
+    }));
+    let base = std::fs::read_to_string(aof_dir(&server).join("appendonly.aof.2.base.aof")).unwrap();
+    assert!(base.starts_with("#TS:"), "{base:?}");
+}

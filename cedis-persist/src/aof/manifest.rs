@@ -248,17 +248,28 @@ impl Manifest {
         info
     }
 
-    /// Plans a rewrite: see [`RewritePlan`].
-    pub fn plan_rewrite(&self, appendfilename: &str, rdb_preamble: bool) -> RewritePlan {
+    /// Plans a rewrite: see [`RewritePlan`] and [`RewriteMode`].
+    pub fn plan_rewrite(
+        &self,
+        appendfilename: &str,
+        rdb_preamble: bool,
+        mode: RewriteMode,
+    ) -> RewritePlan {
         let mut during = self.clone();
-        let new_incr = during.open_new_incr(appendfilename);
+        let new_incr = match mode {
+            RewriteMode::Logging => Some(during.open_new_incr(appendfilename)),
+            RewriteMode::Enabling => Some(self.clone().open_new_incr(appendfilename)),
+            RewriteMode::Off => None,
+        };
         let base_seq = self.base.as_ref().map_or(1, |b| b.seq + 1);
         let new_base = AofFileInfo {
             name: base_name(appendfilename, base_seq, rdb_preamble),
             seq: base_seq,
             kind: AofFileKind::Base,
         };
-        let history: Vec<AofFileInfo> = self
+        // Every file the new base covers becomes history, each put in front of the
+        // history already there (Redis lists the newest history first).
+        let retired: Vec<AofFileInfo> = self
             .base
             .iter()
             .chain(&self.incrs)
@@ -267,20 +278,36 @@ impl Manifest {
                 ..f.clone()
             })
             .collect();
-        let mut after = Manifest {
+        let mut history: Vec<AofFileInfo> = retired.iter().rev().cloned().collect();
+        history.extend(self.history.iter().cloned());
+        let after = Manifest {
             base: Some(new_base.clone()),
-            history: self.history.clone(),
-            incrs: vec![new_incr.clone()],
+            history,
+            incrs: new_incr.iter().cloned().collect(),
         };
-        after.history.extend(history.iter().cloned());
         RewritePlan {
+            mode,
             during,
             new_incr,
             new_base,
             after,
-            history,
+            history: retired,
         }
     }
+}
+
+/// What the AOF does while a rewrite runs, which decides where writes go meanwhile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RewriteMode {
+    /// The AOF is on: a new incremental file, committed to the manifest at once, takes
+    /// the writes; if the rewrite fails, it stays (so failures pile up incr files).
+    Logging,
+    /// The AOF is being turned on: writes go to a temporary incremental file
+    /// ([`temp_incr_name`]) and the manifest is not touched until the rewrite succeeds;
+    /// then the temporary file becomes the next incremental file.
+    Enabling,
+    /// The AOF is off: the rewrite only replaces the base; no incremental file.
+    Off,
 }
 
 /// The steps of BGREWRITEAOF, as Redis 7.0 takes them (seen in its log: "Creating AOF
@@ -288,30 +315,31 @@ impl Manifest {
 /// the temporary AOF base file … into appendonly.aof.3.base.aof", then "Removing the
 /// history file …"):
 ///
-/// 1. commit [`during`](Self::during) (the old files plus [`new_incr`](Self::new_incr))
-///    and send new writes to `new_incr`;
+/// 1. [`begin`](Self::begin): open where writes go during the rewrite (see
+///    [`RewriteMode`]) and commit [`during`](Self::during);
 /// 2. write the dataset to a temporary file, fsync it, rename it to
 ///    [`new_base`](Self::new_base)'s name;
 /// 3. commit [`after`](Self::after): the new base, the new incr, the old base and incr
 ///    files as history;
-/// 4. delete the [`history`](Self::history) files and commit
-///    [`after`](Self::after) without them ([`Manifest::drop_history`]).
+/// 4. unless `aof-disable-auto-gc`, delete the [`history`](Self::history) files and
+///    commit [`after`](Self::after) without them ([`Manifest::drop_history`]).
 ///
 /// ```
-/// use cedis_persist::aof::Manifest;
+/// use cedis_persist::aof::{Manifest, RewriteMode};
 /// let m = Manifest::fresh("appendonly.aof", true);
-/// let plan = m.plan_rewrite("appendonly.aof", false);
-/// assert_eq!(plan.new_incr.name, "appendonly.aof.2.incr.aof");
+/// let plan = m.plan_rewrite("appendonly.aof", false, RewriteMode::Logging);
+/// assert_eq!(plan.new_incr.unwrap().name, "appendonly.aof.2.incr.aof");
 /// assert_eq!(plan.new_base.name, "appendonly.aof.2.base.aof");
 /// let names: Vec<_> = plan.history.iter().map(|f| f.name.as_str()).collect();
 /// assert_eq!(names, ["appendonly.aof.1.base.rdb", "appendonly.aof.1.incr.aof"]);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RewritePlan {
+    pub mode: RewriteMode,
     /// The manifest while the rewrite runs.
     pub during: Manifest,
-    /// Where writes go from the start of the rewrite on.
-    pub new_incr: AofFileInfo,
+    /// The incremental file that follows the new base (none with [`RewriteMode::Off`]).
+    pub new_incr: Option<AofFileInfo>,
     /// The name the rewritten base is renamed to.
     pub new_base: AofFileInfo,
     /// The manifest once the base is in place.
@@ -326,39 +354,55 @@ pub fn temp_rewrite_name(id: u32) -> String {
     format!("temp-rewriteaof-bg-{id}.aof")
 }
 
+/// The temporary incremental file of a rewrite that turns the AOF on
+/// ([`RewriteMode::Enabling`]): `temp-<appendfilename>.incr`.
+pub fn temp_incr_name(appendfilename: &str) -> String {
+    format!("temp-{appendfilename}.incr")
+}
+
 impl RewritePlan {
-    /// Step 1: creates the (empty) new incremental file, fsyncs it and the directory,
-    /// and commits [`during`](Self::during). Returns the file, opened for appending:
-    /// give it to a fresh [`AofWriter`](super::AofWriter) (its first command gets a
-    /// `SELECT`, as in Redis).
-    pub fn begin(&self, dir: &Path, appendfilename: &str) -> io::Result<File> {
+    /// Step 1: creates the (empty) file writes go to while the rewrite runs, fsyncs it
+    /// and the directory, and (with [`RewriteMode::Logging`]) commits
+    /// [`during`](Self::during). Returns the file, opened for appending, to give to a
+    /// fresh [`AofWriter`](super::AofWriter) (its first command gets a `SELECT`, as in
+    /// Redis); `None` with [`RewriteMode::Off`].
+    pub fn begin(&self, dir: &Path, appendfilename: &str) -> io::Result<Option<File>> {
+        let name = match (self.mode, &self.new_incr) {
+            (RewriteMode::Logging, Some(incr)) => incr.name.clone(),
+            (RewriteMode::Enabling, _) => temp_incr_name(appendfilename),
+            _ => return Ok(None),
+        };
         let file = fs::OpenOptions::new()
             .create(true)
-            .append(true)
-            .open(dir.join(&self.new_incr.name))?;
+            .write(true)
+            .truncate(true)
+            .open(dir.join(name))?;
         file.sync_all()?;
         fsync_dir(dir)?;
-        commit_manifest(dir, appendfilename, &self.during)?;
-        Ok(file)
+        if self.mode == RewriteMode::Logging {
+            commit_manifest(dir, appendfilename, &self.during)?;
+        }
+        Ok(Some(file))
     }
 
     /// Steps 2 to 4, once the base is written to `temp_base` (anywhere on the same
-    /// file system) and fsynced: renames it to [`new_base`](Self::new_base), commits
-    /// [`after`](Self::after), deletes the history files and commits the manifest
-    /// without them, which it returns. A crash at any point leaves a manifest that loads
-    /// the whole dataset.
+    /// file system) and fsynced: renames it to [`new_base`](Self::new_base) (and the
+    /// temporary incr file to its name), commits [`after`](Self::after), and unless
+    /// `keep_history`, deletes the history files and commits the manifest without them.
+    /// Returns the manifest now in force. A crash at any point leaves a manifest that
+    /// loads the whole dataset.
     ///
     /// ```
     /// # let dir = std::env::temp_dir().join(format!("aof-doc-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir)?;
-    /// use cedis_persist::aof::{commit_manifest, Manifest};
+    /// use cedis_persist::aof::{commit_manifest, Manifest, RewriteMode};
     /// let m = Manifest::fresh("appendonly.aof", false);
     /// for f in m.load_order() { std::fs::write(dir.join(&f.name), b"")?; }
     /// commit_manifest(&dir, "appendonly.aof", &m)?;
-    /// let plan = m.plan_rewrite("appendonly.aof", false);
+    /// let plan = m.plan_rewrite("appendonly.aof", false, RewriteMode::Logging);
     /// let _incr = plan.begin(&dir, "appendonly.aof")?;
     /// std::fs::write(dir.join("temp-rewriteaof-bg-1.aof"), b"")?;
-    /// let done = plan.finish(&dir, "appendonly.aof", &dir.join("temp-rewriteaof-bg-1.aof"))?;
+    /// let done = plan.finish(&dir, "appendonly.aof", &dir.join("temp-rewriteaof-bg-1.aof"), false)?;
     /// assert_eq!(Manifest::load(&dir, "appendonly.aof").unwrap(), Some(done));
     /// assert!(!dir.join("appendonly.aof.1.incr.aof").exists());
     /// # std::fs::remove_dir_all(&dir)?;
@@ -369,14 +413,34 @@ impl RewritePlan {
         dir: &Path,
         appendfilename: &str,
         temp_base: &Path,
+        keep_history: bool,
     ) -> io::Result<Manifest> {
         fs::rename(temp_base, dir.join(&self.new_base.name))?;
+        if let (RewriteMode::Enabling, Some(incr)) = (self.mode, &self.new_incr) {
+            fs::rename(
+                dir.join(temp_incr_name(appendfilename)),
+                dir.join(&incr.name),
+            )?;
+        }
         fsync_dir(dir)?;
         commit_manifest(dir, appendfilename, &self.after)?;
         let mut done = self.after.clone();
-        done.drop_history(dir)?;
-        commit_manifest(dir, appendfilename, &done)?;
+        if !keep_history && !done.history.is_empty() {
+            done.drop_history(dir)?;
+            commit_manifest(dir, appendfilename, &done)?;
+        }
         Ok(done)
+    }
+
+    /// A failed rewrite: removes what only this rewrite used (the temporary incr file
+    /// of [`RewriteMode::Enabling`]). Returns its name when there was one.
+    pub fn abandon(&self, dir: &Path, appendfilename: &str) -> Option<String> {
+        if self.mode != RewriteMode::Enabling {
+            return None;
+        }
+        let name = temp_incr_name(appendfilename);
+        let _ = fs::remove_file(dir.join(&name));
+        Some(name)
     }
 }
 
@@ -751,15 +815,53 @@ mod tests {
             m.to_bytes(),
             b"file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n"
         );
-        let plan = m.plan_rewrite("appendonly.aof", true);
+        let plan = m.plan_rewrite("appendonly.aof", true, RewriteMode::Logging);
         assert_eq!(plan.during.incrs.len(), 2);
         assert_eq!(plan.new_base.name, "appendonly.aof.2.base.rdb");
-        assert_eq!(plan.after.incrs, vec![plan.new_incr.clone()]);
+        assert_eq!(
+            plan.after.incrs,
+            plan.new_incr.iter().cloned().collect::<Vec<_>>()
+        );
         assert_eq!(plan.after.history.len(), 2);
         m = plan.after;
         m.history.clear();
-        let plan = m.plan_rewrite("appendonly.aof", false);
+        let plan = m.plan_rewrite("appendonly.aof", false, RewriteMode::Logging);
         assert_eq!(plan.new_base.name, "appendonly.aof.3.base.aof");
-        assert_eq!(plan.new_incr.name, "appendonly.aof.3.incr.aof");
+        assert_eq!(plan.new_incr.unwrap().name, "appendonly.aof.3.incr.aof");
+    }
+
+    /// Redis 7.0's manifests, seen in its TCL suite: history files newest first, the
+    /// incr numbering restarting at 1 once the AOF was off, and the temporary incr file
+    /// of an AOF being turned on leaving the manifest alone.
+    #[test]
+    fn rewrite_modes_name_files_as_redis() {
+        let names = |m: &Manifest| String::from_utf8(m.to_bytes()).unwrap();
+        let start = Manifest::parse(
+            b"file appendonly.aof.5.base.rdb seq 5 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+        )
+        .unwrap();
+        let once = start
+            .plan_rewrite("appendonly.aof", true, RewriteMode::Logging)
+            .after;
+        let twice = once
+            .plan_rewrite("appendonly.aof", true, RewriteMode::Logging)
+            .after;
+        assert_eq!(
+            names(&twice),
+            "file appendonly.aof.7.base.rdb seq 7 type b\n\
+             file appendonly.aof.2.incr.aof seq 2 type h\n\
+             file appendonly.aof.6.base.rdb seq 6 type h\n\
+             file appendonly.aof.1.incr.aof seq 1 type h\n\
+             file appendonly.aof.5.base.rdb seq 5 type h\n\
+             file appendonly.aof.3.incr.aof seq 3 type i\n"
+        );
+        let mut off = start
+            .plan_rewrite("appendonly.aof", true, RewriteMode::Off)
+            .after;
+        off.history.clear();
+        assert_eq!(names(&off), "file appendonly.aof.6.base.rdb seq 6 type b\n");
+        let enabling = off.plan_rewrite("appendonly.aof", true, RewriteMode::Enabling);
+        assert_eq!(enabling.during, off);
+        assert_eq!(enabling.new_incr.unwrap().name, "appendonly.aof.1.incr.aof");
     }
 }

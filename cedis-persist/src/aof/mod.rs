@@ -37,7 +37,8 @@ pub mod writer;
 
 pub use manifest::{
     base_name, commit_manifest, fsync_dir, incr_name, manifest_name, migrate_old_style,
-    temp_rewrite_name, AofFileInfo, AofFileKind, LineError, Manifest, ManifestError, RewritePlan,
+    temp_incr_name, temp_rewrite_name, AofFileInfo, AofFileKind, LineError, Manifest,
+    ManifestError, RewriteMode, RewritePlan,
 };
 pub use reader::{
     load_aof_dir, read_aof, truncate_file, AofError, AofLoadOptions, AofSink, DirLoadOutcome,

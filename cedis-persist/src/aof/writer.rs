@@ -93,6 +93,12 @@ impl<W: Write> AofWriter<W> {
         self.selected_db = None;
     }
 
+    /// Buffers an annotation line such as `#TS:1628217470\r\n` (`aof-timestamp-enabled`),
+    /// which loaders skip; the selected database is unaffected.
+    pub fn annotate(&mut self, line: &[u8]) {
+        self.buf.extend_from_slice(line);
+    }
+
     /// Bytes buffered and not yet written.
     pub fn pending(&self) -> usize {
         self.buf.len()

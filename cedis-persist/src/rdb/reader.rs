@@ -169,7 +169,9 @@ impl RdbReader {
                     }
                     let key = read_string(&mut input)?;
                     let meta = (expire_ms.take(), idle_s.take(), freq.take());
-                    match read_value(&mut input, ty, &self.limits)? {
+                    let value = read_value(&mut input, ty, &self.limits)
+                        .map_err(|err| in_key(err, ty, &key))?;
+                    match value {
                         Decoded::Value(value) => {
                             summary.keys += 1;
                             sink.entry(Entry {
@@ -240,4 +242,21 @@ fn module_name(id: u64) -> String {
     (0..9)
         .map(|i| CHARSET[((id >> (64 - 6 * (i + 1))) & 63) as usize] as char)
         .collect()
+}
+
+/// Names the key and type a compact-encoding error happened in (see [`Corrupt::InKey`]).
+fn in_key(err: RdbError, ty: u8, key: &[u8]) -> RdbError {
+    match err {
+        RdbError::Corrupt { offset, kind } if crate::integrity_failure(ty, &kind).is_some() => {
+            RdbError::Corrupt {
+                offset,
+                kind: Corrupt::InKey {
+                    ty,
+                    key: String::from_utf8_lossy(key).into_owned(),
+                    cause: Box::new(kind),
+                },
+            }
+        }
+        other => other,
+    }
 }

@@ -307,6 +307,10 @@ pub(crate) fn read_value<R: Read>(
         types::HASH_ZIPMAP => {
             let (start, blob) = read_blob(input)?;
             let pairs = zipmap::parse(&blob).map_err(|e| corrupt(start, Corrupt::Zipmap(e)))?;
+            if pairs.is_empty() {
+                // Redis never wrote an empty zipmap; its validation refuses one.
+                return Err(corrupt(start, Corrupt::Zipmap("empty zipmap")));
+            }
             let mut hash = Hash::new();
             for (f, v) in pairs {
                 if !hash.insert(f, v, hash_limits) {
@@ -373,6 +377,10 @@ pub(crate) fn read_value<R: Read>(
                     QUICKLIST_PACKED
                 };
                 let (start, blob) = read_blob(input)?;
+                if blob.is_empty() {
+                    // No node Redis writes is empty, not even a ziplist (11 bytes).
+                    return Err(corrupt(start, Corrupt::Quicklist("a node of length 0")));
+                }
                 match container {
                     QUICKLIST_PLAIN => list.push_back(&blob),
                     QUICKLIST_PACKED => {

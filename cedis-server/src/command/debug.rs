@@ -38,6 +38,7 @@ fn arity(sub: &[u8]) -> Option<(usize, usize)> {
         b"log" => (3, 3),
         b"set-skip-checksum-validation" => (3, 3),
         b"loadaof" => (2, 2),
+        b"aof-flush-sleep" => (3, 3),
         b"pause-cron" => (3, 3),
         b"replybuffer" => (4, 4),
         b"structsize" => (2, 2),
@@ -79,6 +80,14 @@ fn debug(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
             Ok(())
         }
         b"object" => object(ctx, &argv[2]),
+        b"aof-flush-sleep" => {
+            // Microseconds to sleep before each AOF write (tests check that replies
+            // wait for the AOF).
+            let us = u64::try_from(atoi(&argv[2])).unwrap_or(0);
+            ctx.server.aof.flush_sleep_us.store(us, Ordering::Relaxed);
+            ctx.reply.ok();
+            Ok(())
+        }
         b"populate" => populate(ctx, argv),
         b"change-repl-id" => {
             ctx.server.change_repl_id();
@@ -721,7 +730,7 @@ fn reload(ctx: &mut Ctx<'_>, options: &[Bytes]) -> CommandResult {
     }
     let server = ctx.server;
     // A background save in progress is cut short: the dataset it reads is replaced.
-    let aborted = ctx.store().abort_snapshot();
+    let aborted = server.persistence.cancel_job(ctx.store());
     drop(aborted);
     if save {
         server.save_now(ctx.store()).map_err(|err| {
@@ -739,7 +748,8 @@ fn reload(ctx: &mut Ctx<'_>, options: &[Bytes]) -> CommandResult {
 }
 
 /// `DEBUG LOADAOF`: flush the AOF to disk, empty the dataset and load it back from the
-/// AOF, as a restart with `appendonly yes` would.
+/// AOF files, as a restart with `appendonly yes` would. The AOF's own state (the file
+/// being appended to, a rewrite running) is left as it is.
 fn loadaof(ctx: &mut Ctx<'_>) -> CommandResult {
     let server = ctx.server;
     let Some(this) = server.arc() else {
@@ -753,7 +763,7 @@ fn loadaof(ctx: &mut Ctx<'_>) -> CommandResult {
     // The loader takes the keyspace lock per command: give up this batch's hold first.
     ctx.store().flush_all();
     ctx.release_store();
-    crate::aof::load_at_startup(&this).map_err(|err| {
+    crate::aof::replay(&this).map_err(|err| {
         tracing::warn!("DEBUG LOADAOF: {err}");
         CommandError::Line("ERR Error loading the AOF, check server logs.".to_string())
     })?;

@@ -273,6 +273,10 @@ fn token_parts(word: &str) -> Option<(&str, bool, Option<String>, Option<String>
         Some(token) => (token, true),
         None => (base, false),
     };
+    // `""`: the empty token (MIGRATE's `empty_string`).
+    if token == "\"\"" {
+        return Some(("", multiple_token, since, deprecated));
+    }
     is_token(token).then_some((token, multiple_token, since, deprecated))
 }
 

@@ -550,13 +550,19 @@ fn stats_section(ctx: &mut Ctx<'_>, out: &mut String) {
     }
     field!(out, "keyspace_hits", "{}", store_stats.keyspace_hits);
     field!(out, "keyspace_misses", "{}", store_stats.keyspace_misses);
-    for name in [
-        "pubsub_channels",
-        "pubsub_patterns",
-        "pubsubshard_channels",
+    for name in ["pubsub_channels", "pubsub_patterns", "pubsubshard_channels"] {
+        field!(out, name, "0");
+    }
+    let persistence = &server.persistence;
+    field!(
+        out,
         "latest_fork_usec",
-        "total_forks",
-        "migrate_cached_sockets",
+        "{}",
+        load(&persistence.latest_fork_usec)
+    );
+    field!(out, "total_forks", "{}", load(&persistence.total_forks));
+    field!(out, "migrate_cached_sockets", "{}", server.migrate.len());
+    for name in [
         "slave_expires_tracked_keys",
         "active_defrag_hits",
         "active_defrag_misses",

@@ -152,12 +152,13 @@ fn expire_generic(
         ctx.reply.int(0);
         return Ok(());
     }
-    if when <= signed(now) {
-        // A deadline already past deletes the key, as DEL would (and says `del`).
+    if when <= signed(now) && !db.expiry_frozen() {
+        // A deadline already past deletes the key, as DEL would (and says `del`); not
+        // while an AOF loads, whose later commands may still use the key.
         db.remove(key, now);
         ctx.notify(ev::GENERIC, "del", key);
     } else {
-        db.set_expire(key, u64::try_from(when).ok(), now);
+        db.set_expire(key, u64::try_from(when.max(0)).ok(), now);
         ctx.notify(ev::GENERIC, "expire", key);
     }
     ctx.reply.int(1);
@@ -529,7 +530,8 @@ fn flushall(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     // A running background save is cut short (its file would hold what was just
     // flushed); with save rules, Redis saves the now empty dataset at once, so the dirty
     // counter starts again from zero.
-    let aborted = ctx.store().abort_snapshot();
+    let server = ctx.server;
+    let aborted = server.persistence.cancel_job(ctx.store());
     if aborted.is_some() {
         tracing::warn!("Background saving aborted by FLUSHALL");
     }

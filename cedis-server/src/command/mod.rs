@@ -19,6 +19,7 @@ pub mod introspection;
 pub mod keys;
 pub mod latency;
 pub mod list;
+pub mod migrate;
 pub mod persistence;
 pub mod pubsub;
 pub mod server;
@@ -452,6 +453,7 @@ pub fn table() -> impl Iterator<Item = &'static Command> {
         transaction::COMMANDS,
         blocking::COMMANDS,
         persistence::COMMANDS,
+        migrate::COMMANDS,
     ]
     .into_iter()
     .flatten()

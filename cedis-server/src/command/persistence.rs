@@ -137,7 +137,7 @@ fn restore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         .load(std::sync::atomic::Ordering::Relaxed);
     let value =
         cedis_persist::dump::restore_checked(&argv[3], &limits, check_crc).map_err(|err| {
-            log_integrity_failure(&err);
+            log_integrity_failure(&err, &argv[3]);
             CommandError::Line(err.to_string())
         })?;
     let ttl = u64::try_from(ttl).unwrap_or(0);
@@ -165,23 +165,15 @@ fn restore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
 }
 
 /// Logs a payload whose compact encoding failed validation the way Redis's sanitizer
-/// does (`… integrity check failed`), so operators can tell a corrupt payload from a
-/// merely unknown one.
-fn log_integrity_failure(err: &cedis_persist::DumpError) {
-    use cedis_persist::Corrupt;
+/// does (`Zset ziplist integrity check failed`, …), so operators can tell a corrupt
+/// payload from a merely unknown one. The payload's first byte is its RDB type.
+fn log_integrity_failure(err: &cedis_persist::DumpError, payload: &[u8]) {
     let cedis_persist::DumpError::BadData(rdb) = err else {
         return;
     };
-    let what = match rdb.corrupt_kind() {
-        Some(Corrupt::Listpack(_)) => "Listpack",
-        Some(Corrupt::Ziplist(_)) => "Ziplist",
-        Some(Corrupt::Zipmap(_)) => "Zipmap",
-        Some(Corrupt::Intset(_)) => "Intset",
-        Some(Corrupt::Quicklist(_)) => "Quicklist",
-        Some(Corrupt::Duplicate(_)) => "Duplicate records: data",
-        _ => return,
-    };
-    tracing::warn!("{what} integrity check failed: {rdb}");
+    if let Some(line) = rdb.integrity_failure(payload.first().copied()) {
+        tracing::warn!("{line}: {rdb}");
+    }
 }
 
 const GROUP: &str = "server";

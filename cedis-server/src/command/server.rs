@@ -119,12 +119,18 @@ fn config_set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     if changed.contains(&"appendonly") {
         let server = ctx.server;
         if server.config().appendonly {
-            // Turning the AOF on writes its first base from a snapshot, as a rewrite.
-            if let Err(err) = server.start_aof_rewrite(ctx.store()) {
+            // Turning the AOF on writes its first base from a snapshot, as a rewrite;
+            // writes are logged once that rewrite starts.
+            server.aof.waiting_rewrite.store(true, Ordering::SeqCst);
+            let busy = server.aof.rewrite_in_progress.load(Ordering::SeqCst)
+                || ctx.store().snapshot_in_progress();
+            if busy {
+                server.aof.rewrite_scheduled.store(true, Ordering::SeqCst);
+            } else if let Err(err) = server.start_aof_rewrite(ctx.store()) {
                 tracing::warn!("Can't start the AOF: {err}");
             }
         } else {
-            server.aof.turn_off();
+            server.aof.turn_off(&server.persistence, ctx.store());
         }
     }
     ctx.reply.ok();

@@ -213,6 +213,8 @@ pub struct Config {
     pub appenddirname: String,
     /// `aof-use-rdb-preamble`.
     pub aof_use_rdb_preamble: bool,
+    /// `aof-disable-auto-gc`: keep the files a rewrite retires (as `type h`).
+    pub aof_disable_auto_gc: bool,
     /// `aof-load-truncated`.
     pub aof_load_truncated: bool,
     /// `aof-timestamp-enabled`.
@@ -413,6 +415,7 @@ impl Default for Config {
             appendfilename: String::new(),
             appenddirname: String::new(),
             aof_use_rdb_preamble: false,
+            aof_disable_auto_gc: false,
             aof_load_truncated: false,
             aof_timestamp_enabled: false,
             no_appendfsync_on_rewrite: false,
@@ -720,6 +723,7 @@ impl Config {
         self.appendfilename = self.string("appendfilename");
         self.appenddirname = self.string("appenddirname");
         self.aof_use_rdb_preamble = self.boolean("aof-use-rdb-preamble");
+        self.aof_disable_auto_gc = self.boolean("aof-disable-auto-gc");
         self.aof_load_truncated = self.boolean("aof-load-truncated");
         self.aof_timestamp_enabled = self.boolean("aof-timestamp-enabled");
         self.no_appendfsync_on_rewrite = self.boolean("no-appendfsync-on-rewrite");

@@ -63,7 +63,7 @@ impl Keyspace {
     pub(crate) fn expire_cycle(&mut self, now_ms: u64, deadline: Instant) -> CycleOutcome {
         let mut rng = rand::thread_rng();
         let mut outcome = CycleOutcome::default();
-        if self.expiry_paused() {
+        if self.expiry_paused() || self.expiry_frozen() {
             return outcome;
         }
         let mut rounds = 0u32;
