@@ -20,6 +20,7 @@
 //!   `cedis_resp::Decoder` (to tell a decoder bug from a server bug).
 
 pub mod both;
+pub mod cli;
 pub mod differential;
 pub mod raw;
 pub mod reference;
