@@ -2,19 +2,80 @@
 //! arena (`Vec` with index links and a free list), levels are drawn with p = 0.25 up to
 //! 32, and every forward link carries its span so ranks are found in O(log n).
 //!
+//! A search spends its time fetching nodes, so a node keeps its score and, for nodes of up
+//! to [`INLINE_LEVELS`] levels (98% of them), its forward links in one 64-byte arena slot:
+//! a step to the next node touches one cache line, not two. Taller nodes keep their links
+//! in a boxed slice. Spans are `u32`: a sorted set holds fewer than 2^32 members.
+//!
 //! Scores are never NaN (the zset refuses them), so `f64` ordering is total here.
 
 use std::cmp::Ordering;
 
 /// Maximum number of levels.
 pub const MAX_LEVEL: usize = 32;
+/// Levels a node keeps inline (see the module docs).
+pub const INLINE_LEVELS: usize = 3;
 const NIL: u32 = u32::MAX;
 const HEAD: u32 = 0;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Link {
     forward: u32,
-    span: usize,
+    span: u32,
+}
+
+const EMPTY_LINK: Link = Link {
+    forward: NIL,
+    span: 0,
+};
+
+/// A node's forward links, one per level.
+#[derive(Clone, Debug, PartialEq)]
+enum Tower {
+    Inline {
+        height: u8,
+        links: [Link; INLINE_LEVELS],
+    },
+    Boxed(Box<[Link]>),
+}
+
+impl Tower {
+    fn new(height: usize) -> Tower {
+        match u8::try_from(height) {
+            Ok(h) if height <= INLINE_LEVELS => Tower::Inline {
+                height: h,
+                links: [EMPTY_LINK; INLINE_LEVELS],
+            },
+            _ => Tower::Boxed(vec![EMPTY_LINK; height].into_boxed_slice()),
+        }
+    }
+
+    fn links(&self) -> &[Link] {
+        match self {
+            Tower::Inline { height, links } => &links[..usize::from(*height)],
+            Tower::Boxed(links) => links,
+        }
+    }
+
+    fn links_mut(&mut self) -> &mut [Link] {
+        match self {
+            Tower::Inline { height, links } => &mut links[..usize::from(*height)],
+            Tower::Boxed(links) => links,
+        }
+    }
+}
+
+impl std::ops::Index<usize> for Tower {
+    type Output = Link;
+    fn index(&self, level: usize) -> &Link {
+        &self.links()[level]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Tower {
+    fn index_mut(&mut self, level: usize) -> &mut Link {
+        &mut self.links_mut()[level]
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -22,7 +83,12 @@ struct Node {
     score: f64,
     member: Box<[u8]>,
     backward: u32,
-    levels: Vec<Link>,
+    levels: Tower,
+}
+
+/// A span as stored: rank differences, below 2^32 (see the module docs).
+fn span(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Compares `(score, member)` pairs the way the list orders them.
@@ -56,13 +122,7 @@ impl SkipList {
             score: 0.0,
             member: Box::default(),
             backward: NIL,
-            levels: vec![
-                Link {
-                    forward: NIL,
-                    span: 0
-                };
-                MAX_LEVEL
-            ],
+            levels: Tower::new(MAX_LEVEL),
         };
         SkipList {
             nodes: vec![head],
@@ -84,7 +144,12 @@ impl SkipList {
 
     /// Bytes of bookkeeping a node of `levels` levels costs besides its member.
     pub fn node_overhead(levels: usize) -> usize {
-        std::mem::size_of::<Node>() + levels * std::mem::size_of::<Link>()
+        let boxed = if levels > INLINE_LEVELS {
+            levels * std::mem::size_of::<Link>()
+        } else {
+            0
+        };
+        std::mem::size_of::<Node>() + boxed
     }
 
     fn random_level(&mut self) -> usize {
@@ -125,7 +190,7 @@ impl SkipList {
                 }
                 let n = self.node(next);
                 if cmp_entry(n.score, &n.member, score, member) == Ordering::Less {
-                    rank[i] += self.node(x).levels[i].span;
+                    rank[i] += self.node(x).levels[i].span as usize;
                     x = next;
                 } else {
                     break;
@@ -144,7 +209,7 @@ impl SkipList {
             for i in self.level..level {
                 rank[i] = 0;
                 update[i] = HEAD;
-                self.nodes[0].levels[i].span = self.len;
+                self.nodes[0].levels[i].span = span(self.len);
             }
             self.level = level;
         }
@@ -152,7 +217,7 @@ impl SkipList {
             score,
             member: member.into(),
             backward: NIL,
-            levels: Vec::with_capacity(level),
+            levels: Tower::new(level),
         };
         let x = match self.free.pop() {
             Some(i) => {
@@ -166,15 +231,15 @@ impl SkipList {
         };
         for i in 0..level {
             let prev = update[i];
-            let prev_link = self.node(prev).levels[i].clone();
-            let span = prev_link.span - (rank[0] - rank[i]);
-            self.node_mut(x).levels.push(Link {
+            let prev_link = self.node(prev).levels[i];
+            let behind = span(rank[0] - rank[i]);
+            self.node_mut(x).levels[i] = Link {
                 forward: prev_link.forward,
-                span,
-            });
+                span: prev_link.span - behind,
+            };
             let p = &mut self.node_mut(prev).levels[i];
             p.forward = x;
-            p.span = rank[0] - rank[i] + 1;
+            p.span = behind + 1;
         }
         for (i, u) in update.iter().enumerate().take(self.level).skip(level) {
             self.nodes[*u as usize].levels[i].span += 1;
@@ -203,9 +268,9 @@ impl SkipList {
                 return None;
             }
         }
-        let level = self.node(x).levels.len();
+        let level = self.node(x).levels.links().len();
         for (i, &u) in update.iter().enumerate().take(self.level) {
-            let x_link = self.node(x).levels.get(i).cloned();
+            let x_link = self.node(x).levels.links().get(i).copied();
             let link = &mut self.nodes[u as usize].levels[i];
             match x_link {
                 Some(xl) if link.forward == x => {
@@ -228,7 +293,7 @@ impl SkipList {
         }
         let node = self.node_mut(x);
         node.member = Box::default();
-        node.levels = Vec::new();
+        node.levels = Tower::new(0);
         self.free.push(x);
         self.len -= 1;
         Some(level)
@@ -254,7 +319,7 @@ impl SkipList {
                 }
                 let n = self.node(next);
                 if pred(n.score, &n.member) {
-                    rank += self.node(x).levels[i].span;
+                    rank += self.node(x).levels[i].span as usize;
                     x = next;
                 } else {
                     break;
@@ -282,9 +347,10 @@ impl SkipList {
         let mut traversed = 0;
         for i in (0..self.level).rev() {
             loop {
-                let link = &self.node(x).levels[i];
-                if link.forward != NIL && traversed + link.span <= target {
-                    traversed += link.span;
+                let link = self.node(x).levels[i];
+                let link_span = link.span as usize;
+                if link.forward != NIL && traversed + link_span <= target {
+                    traversed += link_span;
                     x = link.forward;
                 } else {
                     break;
@@ -350,7 +416,7 @@ impl SkipList {
             let mut rank_x = 0usize;
             loop {
                 let node = self.node(x);
-                let Some(link) = node.levels.get(i) else {
+                let Some(link) = node.levels.links().get(i) else {
                     break;
                 };
                 if i >= self.level {
@@ -363,7 +429,7 @@ impl SkipList {
                     break;
                 }
                 let rank_next = ranks[&link.forward];
-                if rank_next - rank_x != link.span {
+                if rank_next - rank_x != link.span as usize {
                     return Err(format!("bad span at level {i}"));
                 }
                 x = link.forward;
@@ -394,5 +460,20 @@ impl<'a> Iterator for Iter<'a> {
             n.levels[0].forward
         };
         Some((n.score, &n.member[..]))
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+
+    /// The point of the inline tower: a node fits a 64-byte cache line.
+    #[test]
+    fn a_node_fits_a_cache_line() {
+        assert!(
+            std::mem::size_of::<Node>() <= 64,
+            "{}",
+            std::mem::size_of::<Node>()
+        );
     }
 }

@@ -109,7 +109,9 @@ struct KillFilter<'a> {
 
 impl KillFilter<'_> {
     fn matches(&self, client: &ClientHandle, me: u64) -> Result<bool, CommandError> {
-        if self.skip_me && client.id == me {
+        // A client killed earlier is on its way out (its task has yet to unregister it):
+        // not counted twice.
+        if (self.skip_me && client.id == me) || client.is_killed() {
             return Ok(false);
         }
         if let Some(kind) = self.kind {
