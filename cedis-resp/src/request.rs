@@ -77,6 +77,8 @@ struct Multibulk {
     args: Vec<Bytes>,
     /// The length of the next bulk, once its `$len` line has been read.
     bulk_len: Option<usize>,
+    /// Bytes of `args` so far.
+    bytes: usize,
 }
 
 impl RequestDecoder {
@@ -106,6 +108,20 @@ impl RequestDecoder {
     /// Whether the unauthenticated limits are in force.
     pub fn auth_required(&self) -> bool {
         self.auth_required
+    }
+
+    /// Bytes of the arguments already read of an incomplete command (Redis's
+    /// `argv-mem`): memory the client holds beyond its query buffer.
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// let mut dec = cedis_resp::RequestDecoder::default();
+    /// let mut buf = BytesMut::from(&b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n"[..]);
+    /// assert_eq!(dec.decode(&mut buf).unwrap(), None);
+    /// assert_eq!(dec.pending_bytes(), 4);
+    /// ```
+    pub fn pending_bytes(&self) -> usize {
+        self.pending.as_ref().map_or(0, |mb| mb.bytes)
     }
 
     /// The next command's arguments, or `Ok(None)` when more bytes are needed.
@@ -202,6 +218,7 @@ impl RequestDecoder {
                 remaining: count,
                 args: Vec::with_capacity(cap),
                 bulk_len: None,
+                bytes: 0,
             });
         }
         Ok(true)
@@ -236,6 +253,7 @@ impl RequestDecoder {
             let arg = buf.split_to(len).freeze();
             buf.advance(2);
             self.scanned = 0;
+            mb.bytes += arg.len();
             mb.args.push(arg);
             mb.remaining -= 1;
             mb.bulk_len = None;

@@ -222,6 +222,11 @@ pub struct ClientHandle {
     pub last_command: Mutex<&'static str>,
     /// Bytes waiting in the query buffer, for `qbuf=`.
     pub query_buffer: AtomicUsize,
+    /// Bytes of arguments already read of an incomplete command (`argv-mem=`).
+    pub pending_args: AtomicUsize,
+    /// Bytes of replies the connection is writing to its socket now (a client that
+    /// does not read keeps them waiting).
+    pub reply_pending: AtomicUsize,
     killed: AtomicBool,
     kill_notify: Notify,
     /// Bytes other connections produced for this one (Pub/Sub messages, the reply of a
@@ -513,6 +518,8 @@ impl ClientRegistry {
             resp: AtomicU8::new(2),
             last_command: Mutex::new("NULL"),
             query_buffer: AtomicUsize::new(0),
+            pending_args: AtomicUsize::new(0),
+            reply_pending: AtomicUsize::new(0),
             killed: AtomicBool::new(false),
             kill_notify: Notify::new(),
             outbox: Mutex::new(Outbox::default()),

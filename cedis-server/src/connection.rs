@@ -124,6 +124,9 @@ pub async fn run(server: Arc<Server>, mut stream: TcpStream, handle: Arc<ClientH
                 client.close_after_reply = true;
             }
             handle.query_buffer.store(input.len(), Ordering::Relaxed);
+            handle
+                .pending_args
+                .store(decoder.pending_bytes(), Ordering::Relaxed);
         }
         if !flush(&server, &mut stream, &handle, &mut reply).await {
             break;
@@ -156,7 +159,10 @@ async fn flush(
     // What the replies confirm is in the AOF before they go out.
     server.aof.write_out();
     if !reply.is_empty() {
+        // Counted as client memory (`maxmemory`) while the write waits on the client.
+        handle.reply_pending.store(reply.len(), Ordering::Relaxed);
         let written = write_out(stream, handle, reply.buffer()).await;
+        handle.reply_pending.store(0, Ordering::Relaxed);
         server
             .stats
             .net_output_bytes

@@ -146,6 +146,10 @@ pub enum CommandError {
     LfuNotSelected,
     #[error("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")]
     LfuSelected,
+    /// `maxmemory` reached and nothing more can be evicted: a command that may grow the
+    /// dataset is refused.
+    #[error("OOM command not allowed when used memory > 'maxmemory'.")]
+    Oom,
     /// DECRBY with -9223372036854775808 (its negation does not fit).
     #[error("ERR decrement would overflow")]
     DecrementOverflow,

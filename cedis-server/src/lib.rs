@@ -29,6 +29,7 @@ pub mod command;
 pub mod config;
 pub mod connection;
 pub mod error;
+pub mod eviction;
 pub mod job;
 pub mod logging;
 pub mod monitor;

@@ -123,6 +123,8 @@ pub struct Server {
     pub pause: ClientPause,
     /// MIGRATE's cached connections to its targets.
     pub migrate: crate::command::migrate::MigrateCache,
+    /// `maxmemory` and its eviction policy.
+    pub eviction: crate::eviction::Eviction,
     /// The accept loops running now: replaced when CONFIG SET changes `port` or `bind`.
     accept_tasks: Mutex<Vec<tokio::task::AbortHandle>>,
     /// This server, for spawning accept loops from a command (set by [`serve`]).
@@ -132,6 +134,8 @@ pub struct Server {
 impl Server {
     pub fn new(config: Config, log: Option<LogHandle>) -> Server {
         let mut store = Store::new(config.databases);
+        let eviction = crate::eviction::Eviction::new(&config);
+        store.set_lfu(eviction.stamps());
         let pubsub = Arc::new(PubSub::default());
         let notifier = Arc::new(Notifier::new(Arc::clone(&pubsub)));
         notifier.set_flags(config.notify_keyspace_events);
@@ -184,6 +188,7 @@ impl Server {
             monitors: Monitors::default(),
             pause: ClientPause::default(),
             migrate: Default::default(),
+            eviction,
             accept_tasks: Mutex::new(Vec::new()),
             this: std::sync::OnceLock::new(),
         }
@@ -213,6 +218,7 @@ impl Server {
                 config.activerehashing,
             )
         };
+        self.eviction.cron_clients(self);
         let mut store = self.lock_store();
         // A CLIENT PAUSE that timed out lets expiry go on again.
         let paused = self.pause.current().is_some();
@@ -234,6 +240,8 @@ impl Server {
             // Redis's `incrementallyRehash`: 1 ms on a database with a resize in progress.
             store.active_rehash(1000);
         }
+        // An eviction cut short by its time budget goes on here too.
+        self.eviction.perform(&mut store);
         self.migrate.close_idle();
         self.aof.end_unit();
         let auto_rewrite = self.aof.wants_auto_rewrite(&self.config());
@@ -253,7 +261,7 @@ impl Server {
         // Keys the active cycle expired reach BCAST listeners now.
         self.tracking.enforce_limit();
         self.tracking.flush_broadcasts();
-        let used = u64::try_from(store.used_memory()).unwrap_or(u64::MAX);
+        let used = self.eviction.used_memory(&store);
         drop(store);
         self.aof.cron();
         self.stats.metrics.note_memory(used);

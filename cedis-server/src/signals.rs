@@ -90,16 +90,25 @@ impl KeySignals {
         self.notify_store_event(db, key, change);
         let touches = matches!(
             change,
-            Change::Modified | Change::Deleted | Change::Expired | Change::Created
+            Change::Modified
+                | Change::Deleted
+                | Change::Expired
+                | Change::Created
+                | Change::Evicted
         );
         if touches && self.watch_count.load(Ordering::Relaxed) > 0 {
             self.touch_watchers(db, key, change == Change::Expired);
         }
         // `Created` is always followed by `Modified`: one invalidation per change.
-        if matches!(change, Change::Modified | Change::Deleted | Change::Expired) {
-            self.tracking.invalidate(key, change == Change::Expired);
+        if matches!(
+            change,
+            Change::Modified | Change::Deleted | Change::Expired | Change::Evicted
+        ) {
+            let by_server = matches!(change, Change::Expired | Change::Evicted);
+            self.tracking.invalidate(key, by_server);
             self.persistence.note_change(1);
-            if change == Change::Expired {
+            if by_server {
+                // Logged as the `DEL` it amounts to.
                 self.aof.propagate_expired(db, key);
             }
         }
@@ -293,6 +302,7 @@ impl KeySignals {
             Change::Expired => (keyspace_events::EXPIRED, "expired"),
             Change::Created => (keyspace_events::NEW, "new"),
             Change::Missed => (keyspace_events::KEY_MISS, "keymiss"),
+            Change::Evicted => (keyspace_events::EVICTED, "evicted"),
             Change::Modified | Change::Deleted => return,
         };
         self.notifier.notify(class, event, key, db);

@@ -42,8 +42,18 @@ mod expire;
 use cedis_types::Value;
 
 use crate::dict::Dict;
+use crate::eviction::{self, Lfu};
 use crate::memory;
 use crate::ChangeHook;
+
+/// An entry's stamp after an access: the LRU clock, or under LFU the updated counter.
+#[inline]
+fn touched(stamp: u32, now_ms: u64, lfu: Option<Lfu>, rng: &mut u64) -> u32 {
+    match lfu {
+        None => lru_clock(now_ms),
+        Some(lfu) => eviction::lfu_touch(stamp, now_ms, lfu, rng),
+    }
+}
 
 /// What happened to a key, for WATCH, blocking commands and keyspace notifications.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +70,9 @@ pub enum Change {
     /// Not a change: a read lookup found no key (Redis's `keymiss` event). WATCH and
     /// blocking commands ignore it.
     Missed,
+    /// Deleted to bring memory under `maxmemory` (see [`crate::eviction`]): the server
+    /// treats it as a `DEL` (AOF, tracking, WATCH) and notifies `evicted`.
+    Evicted,
 }
 
 /// How a write treats the key's existing deadline.
@@ -192,6 +205,8 @@ pub struct Stats {
     pub keyspace_misses: u64,
     /// Active expiry runs that stopped because their time budget was spent.
     pub expired_time_cap_reached_count: u64,
+    /// Keys removed by eviction (`maxmemory`).
+    pub evicted_keys: u64,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -200,6 +215,7 @@ impl std::ops::AddAssign for Stats {
         self.keyspace_hits += other.keyspace_hits;
         self.keyspace_misses += other.keyspace_misses;
         self.expired_time_cap_reached_count += other.expired_time_cap_reached_count;
+        self.evicted_keys += other.evicted_keys;
     }
 }
 
@@ -230,6 +246,11 @@ pub struct Keyspace {
     /// Copy-before-write state while a snapshot runs (boxed: most of the time `None`, and
     /// a server has 16 databases).
     capture: Option<Box<capture::Capture>>,
+    /// Under an LFU policy, entries' stamps hold an LFU counter (see
+    /// [`crate::eviction`]) and accesses update it; `None`: they hold the LRU clock.
+    lfu: Option<Lfu>,
+    /// State of the LFU counter's coin flips.
+    rng: u64,
 }
 
 impl std::fmt::Debug for Keyspace {
@@ -284,7 +305,7 @@ impl Keyspace {
         match self.entries.get_mut(key).filter(|_| !gone) {
             Some(entry) => {
                 if how.touch {
-                    entry.lru = lru_clock(now_ms);
+                    entry.lru = touched(entry.lru, now_ms, self.lfu, &mut self.rng);
                 }
                 if how.stats {
                     self.stats.keyspace_hits += 1;
@@ -332,7 +353,7 @@ impl Keyspace {
         self.expire_if_needed(key, now_ms);
         self.keep_before_change(key);
         let entry = self.entries.get_mut(key)?;
-        entry.lru = lru_clock(now_ms);
+        entry.lru = touched(entry.lru, now_ms, self.lfu, &mut self.rng);
         let before = memory::entry_cost(&entry.value);
         let result = change(&mut entry.value);
         let after = memory::entry_cost(&entry.value);
@@ -348,9 +369,17 @@ impl Keyspace {
     pub fn set(&mut self, key: &[u8], value: Value, ttl: Ttl, now_ms: u64) {
         // A stale key must not lend its deadline to the new value under `Ttl::Keep`.
         self.expire_if_needed(key, now_ms);
+        let lru = match self.lfu {
+            None => lru_clock(now_ms),
+            // An overwritten key keeps its access history (as in Redis).
+            Some(lfu) => match self.entries.get(key) {
+                Some(old) => eviction::lfu_touch(old.lru, now_ms, lfu, &mut self.rng),
+                None => eviction::lfu_new_stamp(now_ms),
+            },
+        };
         let entry = Entry {
             value,
-            lru: lru_clock(now_ms),
+            lru,
             snapshot_epoch: self.snapshot_epoch,
         };
         self.insert_entry(key, entry);
@@ -398,7 +427,7 @@ impl Keyspace {
         let Some(entry) = self.entries.get_mut(key) else {
             return false;
         };
-        entry.lru = lru_clock(now_ms);
+        entry.lru = touched(entry.lru, now_ms, self.lfu, &mut self.rng);
         match deadline {
             None => {
                 if self.expires.contains_key(key) {
@@ -562,14 +591,115 @@ impl Keyspace {
     }
 
     /// RESTORE … IDLETIME: makes a live key look untouched for `idle_secs`. False when
-    /// the key does not exist.
+    /// the key does not exist. Ignored (true) under LFU, whose stamps hold no idle time.
     pub fn set_idle_time(&mut self, key: &[u8], idle_secs: u64, now_ms: u64) -> bool {
+        if self.lfu.is_some() {
+            return self.entries.contains_key(key);
+        }
         match self.entries.get_mut(key) {
             Some(entry) => {
                 entry.lru = lru_clock(now_ms.saturating_sub(idle_secs.saturating_mul(1000)));
                 true
             }
             None => false,
+        }
+    }
+
+    /// Limits how much its tables may grow at once (see [`Dict::set_grow_headroom`]).
+    pub fn set_grow_headroom(&mut self, headroom: Option<usize>) {
+        self.entries.set_grow_headroom(headroom);
+        self.expires.set_grow_headroom(headroom);
+    }
+
+    /// Switches the entries' stamps between LRU clock (`None`) and LFU counter. Existing
+    /// stamps are not converted (Redis does not either: they adjust as keys are used).
+    pub fn set_lfu(&mut self, lfu: Option<Lfu>) {
+        self.lfu = lfu;
+    }
+
+    /// OBJECT FREQ: a live key's LFU counter, decayed to `now_ms` (not touched). Only
+    /// meaningful under an LFU policy.
+    pub fn lfu_freq(&mut self, key: &[u8], now_ms: u64) -> Option<u8> {
+        if self.expired_for_read(key, now_ms) {
+            return None;
+        }
+        let lfu = self.lfu.unwrap_or_default();
+        let entry = self.entries.get(key)?;
+        Some(eviction::lfu_counter(entry.lru, now_ms, lfu))
+    }
+
+    /// RESTORE … FREQ: sets a live key's LFU counter. False when the key does not exist.
+    /// Ignored (true) unless the stamps hold LFU counters (an LFU policy), as in Redis.
+    pub fn set_lfu_freq(&mut self, key: &[u8], freq: u8, now_ms: u64) -> bool {
+        if self.lfu.is_none() {
+            return self.entries.contains_key(key);
+        }
+        match self.entries.get_mut(key) {
+            Some(entry) => {
+                entry.lru = eviction::lfu_stamp_with(freq, now_ms);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Evicts `key` (expired or not): removes it, counts `evicted_keys` and signals
+    /// [`Change::Evicted`]. False when it is not stored.
+    pub fn evict(&mut self, key: &[u8]) -> bool {
+        if !self.discard_entry(key) {
+            return false;
+        }
+        self.stats.evicted_keys += 1;
+        self.signal(key, Change::Evicted);
+        true
+    }
+
+    /// A random key for eviction sampling, from every key or only those with a
+    /// deadline: the key, its access stamp and its deadline.
+    pub(crate) fn sample_for_eviction(
+        &self,
+        volatile: bool,
+        rng: &mut impl rand::Rng,
+    ) -> Option<(&[u8], u32, Option<u64>)> {
+        if volatile {
+            let (key, &deadline) = self.expires.random_entry(rng)?;
+            let entry = self.entries.get(key)?;
+            Some((key, entry.lru, Some(deadline)))
+        } else {
+            let (key, entry) = self.entries.random_entry(rng)?;
+            Some((key, entry.lru, self.expires.get(key).copied()))
+        }
+    }
+
+    /// Up to `count` keys for eviction sampling from consecutive buckets (see
+    /// [`Dict::sample`]), from every key or only those with a deadline: each visited
+    /// with its access stamp and deadline.
+    pub(crate) fn sample_some_for_eviction(
+        &self,
+        volatile: bool,
+        count: usize,
+        rng: &mut impl rand::Rng,
+        mut visit: impl FnMut(&[u8], u32, Option<u64>),
+    ) {
+        if volatile {
+            self.expires.sample(count, rng, |key, &deadline| {
+                if let Some(entry) = self.entries.get(key) {
+                    visit(key, entry.lru, Some(deadline));
+                }
+            });
+        } else {
+            self.entries.sample(count, rng, |key, entry| {
+                visit(key, entry.lru, self.expires.get(key).copied());
+            });
+        }
+    }
+
+    /// Whether a pooled candidate is still there to evict (with a deadline, if `volatile`).
+    pub(crate) fn holds_for_eviction(&self, key: &[u8], volatile: bool) -> bool {
+        if volatile {
+            self.expires.contains_key(key)
+        } else {
+            self.entries.contains_key(key)
         }
     }
 

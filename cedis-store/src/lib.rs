@@ -7,6 +7,7 @@
 //! - [`dict`]: [`dict::Dict`], the incrementally rehashed hash table under each database.
 //! - [`clock`]: injected time.
 //! - [`memory`]: what a key costs, for the incremental memory accounting.
+//! - [`eviction`]: choosing and removing keys to get under a memory limit (`maxmemory`).
 //! - [`cache`]: [`Cache`], the thread-safe handle for embedding cedis-store in a program.
 //! - [`snapshot`]: fork-free point-in-time snapshots (BGSAVE) with copy-before-write.
 //!
@@ -15,6 +16,7 @@
 pub mod cache;
 pub mod clock;
 pub mod dict;
+pub mod eviction;
 pub mod keyspace;
 pub mod memory;
 pub mod snapshot;
@@ -59,6 +61,8 @@ pub struct Store {
     snapshot: Option<Box<snapshot::Snapshot>>,
     /// The last snapshot's epoch; each snapshot takes the next.
     snapshot_epoch: u32,
+    /// The eviction pool and cursor (see [`eviction`]).
+    evictor: eviction::Evictor,
 }
 
 impl Store {
@@ -77,6 +81,7 @@ impl Store {
             expired_stale: 0.0,
             snapshot: None,
             snapshot_epoch: 0,
+            evictor: eviction::Evictor::default(),
         }
     }
 
@@ -194,6 +199,49 @@ impl Store {
     /// Memory used by all databases.
     pub fn used_memory(&self) -> usize {
         self.dbs.iter().map(Keyspace::used_memory).sum()
+    }
+
+    /// Evicts keys under `limits.policy` until [`Store::used_memory`] is at most
+    /// `limits.max_bytes`, or the time budget is spent, or nothing qualifies (see
+    /// [`eviction`]). Each eviction signals [`Change::Evicted`].
+    ///
+    /// ```
+    /// use cedis_store::eviction::{Lfu, Limits, Policy, Status};
+    /// use cedis_store::{Store, Ttl};
+    /// use cedis_types::Value;
+    ///
+    /// let mut store = Store::new(1);
+    /// for i in 0..100 {
+    ///     store.db(0).set(format!("k{i}").as_bytes(), Value::string(b"v"), Ttl::Clear, 0);
+    /// }
+    /// let max_bytes = store.used_memory() / 2;
+    /// let limits = Limits { policy: Policy::AllkeysLru, samples: 5, max_bytes, budget: None, lfu: Lfu::default() };
+    /// let outcome = store.evict(&limits, 0);
+    /// assert_eq!(outcome.status, Status::Ok);
+    /// assert!(store.used_memory() <= max_bytes);
+    /// ```
+    pub fn evict(&mut self, limits: &eviction::Limits, now_ms: u64) -> eviction::Outcome {
+        self.evictor.run(&mut self.dbs, limits, now_ms, |dbs| {
+            dbs.iter().map(Keyspace::used_memory).sum()
+        })
+    }
+
+    /// Bytes the hash tables may grow by at once, or `None` for no limit: under
+    /// `maxmemory` the server passes what is left below the limit, so that a table
+    /// doubling does not by itself push the store over it (see
+    /// [`dict::Dict::set_grow_headroom`]).
+    pub fn set_grow_headroom(&mut self, headroom: Option<usize>) {
+        for db in &mut self.dbs {
+            db.set_grow_headroom(headroom);
+        }
+    }
+
+    /// Switches every database's access stamps to LFU counters (`Some`) or the LRU clock
+    /// (see [`Keyspace::set_lfu`]); the server calls it when `maxmemory-policy` changes.
+    pub fn set_lfu(&mut self, lfu: Option<eviction::Lfu>) {
+        for db in &mut self.dbs {
+            db.set_lfu(lfu);
+        }
     }
 
     /// Counters for INFO stats, summed over the databases.

@@ -45,10 +45,34 @@ pub const ENTRY_OVERHEAD: usize = 0;
 /// The same for a node of the `expires` table (only keys with a TTL have one).
 pub const EXPIRE_OVERHEAD: usize = 0;
 
-/// The part of a value's [`Value::mem_usage`] that lives outside the table's node: its
-/// inline part (at most `size_of::<Value>()`) is inside the node, counted by the table.
+/// Allocator overhead of one separately allocated collection element: glibc's malloc
+/// adds an 8-byte header, rounds to 16 bytes and hands out at least 32, so a 10-byte
+/// element takes a 32-byte chunk. [`Value::mem_usage`] counts the elements' bytes;
+/// this is the average on top, measured against resident memory (see
+/// `benches/mem-vs-rss.sh`).
+pub const ELEMENT_ALLOC_OVERHEAD: usize = 24;
+
+/// Separate heap allocations a value's elements make (O(1)): one per list element, set
+/// member (not in an intset) or sorted-set member; a skiplist-encoded sorted set has
+/// three (node, member, index entry). Strings and hashes count their own.
+fn element_allocations(value: &Value) -> usize {
+    match value {
+        Value::List(list) => list.len(),
+        Value::Set(set) if set.encoding() == "intset" => 0,
+        Value::Set(set) => set.len(),
+        Value::ZSet(zset) if zset.encoding() == "listpack" => zset.len(),
+        Value::ZSet(zset) => 3 * zset.len(),
+        // Strings and hashes count their own (and `Value` may grow variants).
+        _ => 0,
+    }
+}
+
+/// The part of a value's memory that lives outside the table's node: its heap (its
+/// inline part, at most `size_of::<Value>()`, is inside the node, counted by the table)
+/// and the allocator's overhead on its elements.
 pub fn value_heap(value: &Value) -> usize {
     value.mem_usage().saturating_sub(size_of::<Value>())
+        + element_allocations(value) * ELEMENT_ALLOC_OVERHEAD
 }
 
 /// Bytes one key with this value adds to its database's running total.

@@ -264,8 +264,9 @@ fn memory_section(ctx: &mut Ctx<'_>, out: &mut String) {
     let (used, tables) = {
         let store = ctx.store();
         let tables: usize = store.dbs().iter().map(|db| db.table_overhead()).sum();
-        (store.used_memory() as u64, tables as u64)
+        (server.eviction.used_memory(store), tables as u64)
     };
+    let clients = server.eviction.clients_bytes();
     let peak = server.stats.metrics.note_memory(used);
     let rss = rss_bytes();
     let (maxmemory, policy) = {
@@ -279,7 +280,7 @@ fn memory_section(ctx: &mut Ctx<'_>, out: &mut String) {
         (config.maxmemory, policy)
     };
     let startup = 0u64;
-    let overhead = startup + tables;
+    let overhead = startup + tables + clients;
     let dataset = used.saturating_sub(overhead);
     let percent = |part: u64, whole: u64| {
         if whole == 0 {
@@ -350,10 +351,11 @@ fn memory_section(ctx: &mut Ctx<'_>, out: &mut String) {
         "mem_replication_backlog",
         "mem_total_replication_buffers",
         "mem_clients_slaves",
-        "mem_clients_normal",
-        "mem_cluster_links",
-        "mem_aof_buffer",
     ] {
+        field!(out, name, "0");
+    }
+    field!(out, "mem_clients_normal", "{clients}");
+    for name in ["mem_cluster_links", "mem_aof_buffer"] {
         field!(out, name, "0");
     }
     field!(out, "mem_allocator", "libc");
@@ -539,15 +541,16 @@ fn stats_section(ctx: &mut Ctx<'_>, out: &mut String) {
         "{}",
         load(&server.stats.metrics.expire_cycle_us) / 1000
     );
-    // TODO: eviction counters once eviction exists.
-    for name in [
-        "evicted_keys",
+    field!(out, "evicted_keys", "{}", store_stats.evicted_keys);
+    field!(
+        out,
         "evicted_clients",
-        "total_eviction_exceeded_time",
-        "current_eviction_exceeded_time",
-    ] {
-        field!(out, name, "0");
-    }
+        "{}",
+        server.eviction.evicted_clients()
+    );
+    let (exceeded_total, exceeded_now) = server.eviction.exceeded_times(crate::server::unix_ms());
+    field!(out, "total_eviction_exceeded_time", "{exceeded_total}");
+    field!(out, "current_eviction_exceeded_time", "{exceeded_now}");
     field!(out, "keyspace_hits", "{}", store_stats.keyspace_hits);
     field!(out, "keyspace_misses", "{}", store_stats.keyspace_misses);
     for name in ["pubsub_channels", "pubsub_patterns", "pubsubshard_channels"] {

@@ -635,9 +635,8 @@ fn object_freq(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     if !is_lfu(policy(ctx).1) {
         return Err(CommandError::LfuNotSelected);
     }
-    // TODO: the key's LFU counter once the keyspace keeps one; a new key's counter is 5
-    // (Redis's LFU_INIT_VAL).
-    ctx.reply.int(5);
+    let freq = ctx.db().lfu_freq(&argv[2], now).unwrap_or(0);
+    ctx.reply.int(i64::from(freq));
     Ok(())
 }
 

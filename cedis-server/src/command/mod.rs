@@ -671,6 +671,18 @@ pub fn dispatch(ctx: &mut Ctx<'_>, argv: &[Bytes]) {
         reject(ctx, Some(cmd), &CommandError::NoAuth);
         return;
     }
+    // `maxmemory`: evict first; refuse what would grow the dataset if that failed.
+    // Commands run by EXEC were checked as a whole (a transaction is not cut short).
+    if ctx.server.eviction.maxmemory() != 0
+        && !ctx.client.aof_loader
+        && !ctx.in_exec
+        && ctx.serving.is_none()
+    {
+        if let Err(err) = crate::eviction::before_command(ctx, cmd.name, cmd.flags) {
+            reject(ctx, Some(cmd), &err);
+            return;
+        }
+    }
     if ctx.client.in_resp2_subscribe_mode() && !ALLOWED_IN_SUBSCRIBE.contains(&cmd.name) {
         reject(
             ctx,

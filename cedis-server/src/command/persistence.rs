@@ -159,6 +159,9 @@ fn restore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
     if let Some(secs) = idle {
         db.set_idle_time(key, secs, now);
     }
+    if let Some(freq) = freq {
+        db.set_lfu_freq(key, freq, now);
+    }
     ctx.notify(ev::GENERIC, "restore", key);
     ctx.reply.ok();
     Ok(())

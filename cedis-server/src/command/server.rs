@@ -116,6 +116,12 @@ fn config_set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
         .map_err(|err| CommandError::Line(err.to_string()))?;
     drop(config);
     ctx.server.config_changed(&changed);
+    if changed
+        .iter()
+        .any(|name| name.starts_with("maxmemory") || name.starts_with("lfu-"))
+    {
+        crate::eviction::config_changed(ctx);
+    }
     if changed.contains(&"appendonly") {
         let server = ctx.server;
         if server.config().appendonly {
@@ -140,6 +146,7 @@ fn config_set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> CommandResult {
 fn config_resetstat(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> CommandResult {
     ctx.server.stats.reset();
     ctx.store().reset_stats();
+    ctx.server.eviction.reset_stats();
     ctx.reply.ok();
     Ok(())
 }
