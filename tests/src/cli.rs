@@ -11,8 +11,6 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::server::workspace_root;
-
 /// The cedis-cli binary: `CEDIS_CLI_BIN`, or built once with `$CARGO build -p cedis-cli`.
 pub fn cedis_cli_binary() -> PathBuf {
     if let Some(bin) = std::env::var_os("CEDIS_CLI_BIN") {
@@ -26,54 +24,7 @@ pub fn cedis_cli_binary() -> PathBuf {
 }
 
 fn build() -> Result<PathBuf, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let release = !cfg!(debug_assertions);
-    let mut cmd = Command::new(&cargo);
-    cmd.current_dir(workspace_root())
-        .args(["build", "-p", "cedis-cli", "--bin", "cedis-cli"])
-        .arg("--message-format=json-render-diagnostics");
-    if release {
-        cmd.arg("--release");
-    }
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("could not run {cargo:?} to build cedis-cli: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "`cargo build -p cedis-cli` failed ({}):\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let from_json = stdout
-        .lines()
-        .filter(|l| l.contains("\"compiler-artifact\"") && l.contains("\"executable\":\""))
-        .filter_map(|l| {
-            let start = l.find("\"executable\":\"")? + "\"executable\":\"".len();
-            let end = start + l[start..].find('"')?;
-            Some(PathBuf::from(l[start..end].replace("\\\\", "\\")))
-        })
-        .find(|p| p.file_stem().is_some_and(|s| s == "cedis-cli"));
-    let path = from_json.unwrap_or_else(|| {
-        let target_dir = match std::env::var_os("CARGO_TARGET_DIR") {
-            Some(d) if Path::new(&d).is_absolute() => PathBuf::from(d),
-            Some(d) => workspace_root().join(d),
-            None => workspace_root().join("target"),
-        };
-        target_dir
-            .join(if release { "release" } else { "debug" })
-            .join(format!("cedis-cli{}", std::env::consts::EXE_SUFFIX))
-    });
-    if path.is_file() {
-        Ok(path)
-    } else {
-        Err(format!(
-            "cedis-cli was built but {} does not exist",
-            path.display()
-        ))
-    }
+    crate::server::build_workspace_binary("cedis-cli", "cedis-cli")
 }
 
 /// What one run of a client printed.

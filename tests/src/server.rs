@@ -74,11 +74,17 @@ pub fn workspace_root() -> PathBuf {
 }
 
 fn build_cedis() -> Result<PathBuf, String> {
+    build_workspace_binary("cedis-server", "cedis")
+}
+
+/// Builds binary `bin` of workspace package `package` with `$CARGO` (release when the
+/// tests are), and returns the executable cargo reports (else the usual target layout).
+pub fn build_workspace_binary(package: &str, bin: &str) -> Result<PathBuf, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let release = !cfg!(debug_assertions);
     let mut cmd = Command::new(&cargo);
     cmd.current_dir(workspace_root())
-        .args(["build", "-p", "cedis-server", "--bin", "cedis"])
+        .args(["build", "-p", package, "--bin", bin])
         .arg("--message-format=json-render-diagnostics");
     if release {
         cmd.arg("--release");
@@ -86,16 +92,15 @@ fn build_cedis() -> Result<PathBuf, String> {
     let out = cmd
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("could not run {cargo:?} to build cedis: {e}"))?;
+        .map_err(|e| format!("could not run {cargo:?} to build {bin}: {e}"))?;
     if !out.status.success() {
         return Err(format!(
-            "`{} build -p cedis-server --bin cedis` failed ({}):\n{}",
+            "`{} build -p {package} --bin {bin}` failed ({}):\n{}",
             cargo.to_string_lossy(),
             out.status,
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    // Cargo reports the executable it produced; fall back to the usual layout.
     let stdout = String::from_utf8_lossy(&out.stdout);
     let from_json = stdout
         .lines()
@@ -105,7 +110,7 @@ fn build_cedis() -> Result<PathBuf, String> {
             let end = start + l[start..].find('"')?;
             Some(PathBuf::from(l[start..end].replace("\\\\", "\\")))
         })
-        .find(|p| p.file_stem().is_some_and(|s| s == "cedis"));
+        .find(|p| p.file_stem().is_some_and(|s| s == bin));
     let path = from_json.unwrap_or_else(|| {
         let target_dir = match std::env::var_os("CARGO_TARGET_DIR") {
             Some(d) if Path::new(&d).is_absolute() => PathBuf::from(d),
@@ -115,13 +120,13 @@ fn build_cedis() -> Result<PathBuf, String> {
         let profile = if release { "release" } else { "debug" };
         target_dir
             .join(profile)
-            .join(format!("cedis{}", std::env::consts::EXE_SUFFIX))
+            .join(format!("{bin}{}", std::env::consts::EXE_SUFFIX))
     });
     if path.is_file() {
         Ok(path)
     } else {
         Err(format!(
-            "cedis was built but {} does not exist",
+            "{bin} was built but {} does not exist",
             path.display()
         ))
     }
