@@ -65,6 +65,12 @@ fn assert_same(args: &[&str], r: &Output, c: &Output) {
 
 /// The server under test (cedis, or Redis under `CEDIS_TEST_TARGET=redis`) and a real
 /// redis-server, both with DEBUG enabled (for `DEBUG PROTOCOL`).
+/// Both clients and both servers for `test`; `None` (the test skips) when redis-cli or
+/// redis-server is missing.
+fn setup(test: &str) -> Option<(Clis, Vec<TestServer>)> {
+    Some((Clis::new(test)?, servers(test)?))
+}
+
 fn servers(test: &str) -> Option<Vec<TestServer>> {
     redis_tool("redis-server", test)?;
     let args = ["--enable-debug-command", "yes"];
@@ -111,10 +117,7 @@ fn with<'a>(base: &'a [String], more: &[&'a str]) -> Vec<&'a str> {
 
 #[test]
 fn one_shot_replies_match_redis_cli_in_every_mode() {
-    let Some(clis) = Clis::new("one_shot_replies_match_redis_cli_in_every_mode") else {
-        return;
-    };
-    let Some(servers) = servers("one_shot_replies_match_redis_cli_in_every_mode") else {
+    let Some((clis, servers)) = setup("one_shot_replies_match_redis_cli_in_every_mode") else {
         return;
     };
     let modes: &[&[&str]] = &[
@@ -183,10 +186,7 @@ fn one_shot_replies_match_redis_cli_in_every_mode() {
 
 #[test]
 fn transactions_and_nested_replies_match_redis_cli() {
-    let Some(clis) = Clis::new("transactions_and_nested_replies_match_redis_cli") else {
-        return;
-    };
-    let Some(servers) = servers("transactions_and_nested_replies_match_redis_cli") else {
+    let Some((clis, servers)) = setup("transactions_and_nested_replies_match_redis_cli") else {
         return;
     };
     let input = b"multi\nset a b\nlpush a x\nget a\nexec\nmulti\nexec\n";
@@ -216,10 +216,7 @@ fn transactions_and_nested_replies_match_redis_cli() {
 
 #[test]
 fn commands_from_stdin_match_redis_cli() {
-    let Some(clis) = Clis::new("commands_from_stdin_match_redis_cli") else {
-        return;
-    };
-    let Some(servers) = servers("commands_from_stdin_match_redis_cli") else {
+    let Some((clis, servers)) = setup("commands_from_stdin_match_redis_cli") else {
         return;
     };
     let input = b"set a \"b c\"\nget a\n   \nget \"unbalanced\nset b 'q'\nget b\nset c \"\\x00\\x41\\n\"\nget c\nfoo\nselect 3\nget in3\nincr a\n";
@@ -250,10 +247,7 @@ fn commands_from_stdin_match_redis_cli() {
 
 #[test]
 fn options_and_failures_match_redis_cli() {
-    let Some(clis) = Clis::new("options_and_failures_match_redis_cli") else {
-        return;
-    };
-    let Some(servers) = servers("options_and_failures_match_redis_cli") else {
+    let Some((clis, servers)) = setup("options_and_failures_match_redis_cli") else {
         return;
     };
     // Options: unknown ones and missing values are refused before connecting.
@@ -362,10 +356,7 @@ fn streaming_pair(
 
 #[test]
 fn pubsub_and_monitor_match_redis_cli() {
-    let Some(clis) = Clis::new("pubsub_and_monitor_match_redis_cli") else {
-        return;
-    };
-    let Some(servers) = servers("pubsub_and_monitor_match_redis_cli") else {
+    let Some((clis, servers)) = setup("pubsub_and_monitor_match_redis_cli") else {
         return;
     };
     for server in &servers {
@@ -407,10 +398,7 @@ fn pubsub_and_monitor_match_redis_cli() {
 
 #[test]
 fn scan_bigkeys_memkeys_match_redis_cli() {
-    let Some(clis) = Clis::new("scan_bigkeys_memkeys_match_redis_cli") else {
-        return;
-    };
-    let Some(servers) = servers("scan_bigkeys_memkeys_match_redis_cli") else {
+    let Some((clis, servers)) = setup("scan_bigkeys_memkeys_match_redis_cli") else {
         return;
     };
     for server in &servers {
@@ -632,10 +620,8 @@ fn pipe_imports_a_million_sets_into_cedis_and_redis() {
 
 #[test]
 fn pipe_reports_errors_and_never_hangs_on_malformed_input() {
-    let Some(clis) = Clis::new("pipe_reports_errors_and_never_hangs_on_malformed_input") else {
-        return;
-    };
-    let Some(servers) = servers("pipe_reports_errors_and_never_hangs_on_malformed_input") else {
+    let Some((clis, servers)) = setup("pipe_reports_errors_and_never_hangs_on_malformed_input")
+    else {
         return;
     };
     for server in &servers {
