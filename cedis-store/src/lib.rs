@@ -15,7 +15,7 @@
 
 pub mod cache;
 pub mod clock;
-pub mod dict;
+pub use cedis_types::dict;
 pub mod eviction;
 pub mod keyspace;
 pub mod memory;

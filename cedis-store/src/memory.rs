@@ -53,15 +53,15 @@ pub const EXPIRE_OVERHEAD: usize = 0;
 pub const ELEMENT_ALLOC_OVERHEAD: usize = 24;
 
 /// Separate heap allocations a value's elements make (O(1)): one per list element, set
-/// member (not in an intset) or sorted-set member; a skiplist-encoded sorted set has
-/// three (node, member, index entry). Strings and hashes count their own.
+/// member (not in an intset) or listpack sorted-set member; a skiplist-encoded sorted set
+/// keeps its nodes in one arena and makes one only for a long member or a tall node.
+/// Strings and hashes count their own.
 fn element_allocations(value: &Value) -> usize {
     match value {
         Value::List(list) => list.len(),
         Value::Set(set) if set.encoding() == "intset" => 0,
         Value::Set(set) => set.len(),
-        Value::ZSet(zset) if zset.encoding() == "listpack" => zset.len(),
-        Value::ZSet(zset) => 3 * zset.len(),
+        Value::ZSet(zset) => zset.heap_allocations(),
         // Strings and hashes count their own (and `Value` may grow variants).
         _ => 0,
     }

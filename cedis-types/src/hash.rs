@@ -5,12 +5,14 @@
 //! linearly and kept in insertion order. Once a hash holds more entries than
 //! `hash-max-listpack-entries`, or a field or value longer than `hash-max-listpack-value`
 //! is written, it becomes a hash table (`hashtable`) and never goes back, as in Redis.
-
-use std::collections::hash_map::RandomState;
-use std::collections::BTreeMap;
-use std::hash::BuildHasher;
+//!
+//! The hash table is a [`Dict`] (the keyspace's chained table with incremental
+//! rehashing): O(1) lookups, the field stored inside the node when short, and the value
+//! too when at most [`INLINE_VALUE_LEN`] bytes, so a typical field costs one allocation.
 
 use rand::Rng;
+
+use crate::dict::{allocator_chunk, Dict, INLINE_KEY_LEN};
 
 /// The thresholds of the compact form (`hash-max-listpack-entries`,
 /// `hash-max-listpack-value`).
@@ -29,9 +31,71 @@ impl Default for Limits {
     }
 }
 
-/// Bytes counted per hash-table entry beyond its field and value: the B-tree slot (key
-/// and value, with the nodes' spare room) and the two boxed slices' allocations.
-const TABLE_ENTRY_OVERHEAD: usize = 3 * (8 + std::mem::size_of::<Slot>()) / 2 + 32;
+/// Values up to this many bytes are stored inside the table's node; longer ones in their
+/// own allocation.
+///
+/// Why 22: the value is then 24 bytes (tag, length, 22 bytes; a boxed slice plus its tag
+/// fits the same size), like a [`StringValue`](crate::StringValue). The node (inline
+/// field, value, `next`) is 64 bytes, an 80-byte chunk, where a boxed value would take a
+/// 64-byte node chunk plus a 32-byte value chunk: 16 bytes and one allocation less per
+/// field for the short values hashes usually hold (counters, flags, names, timestamps).
+pub const INLINE_VALUE_LEN: usize = 22;
+
+/// A hash-table value: inline when short, boxed otherwise.
+#[derive(Clone, Debug)]
+enum Val {
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE_VALUE_LEN],
+    },
+    Heap(Box<[u8]>),
+}
+
+impl Val {
+    fn new(value: &[u8]) -> Val {
+        if value.len() <= INLINE_VALUE_LEN {
+            let mut bytes = [0u8; INLINE_VALUE_LEN];
+            bytes[..value.len()].copy_from_slice(value);
+            Val::Inline {
+                // Fits: INLINE_VALUE_LEN < 256.
+                len: value.len() as u8,
+                bytes,
+            }
+        } else {
+            Val::Heap(value.into())
+        }
+    }
+
+    #[inline]
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Val::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Val::Heap(b) => b,
+        }
+    }
+
+    /// The allocator chunk the value takes outside the node (none when inline).
+    fn heap_cost(&self) -> usize {
+        match self {
+            Val::Inline { .. } => 0,
+            Val::Heap(b) => allocator_chunk(b.len()),
+        }
+    }
+}
+
+/// What a field costs beyond what [`Dict::overhead_bytes`] counts: the dict counts a field
+/// too long to be inline by its length, the allocator takes a whole chunk.
+fn field_cost(len: usize) -> usize {
+    if len > INLINE_KEY_LEN {
+        allocator_chunk(len) - len
+    } else {
+        0
+    }
+}
+
+/// HSCAN visits at most this many buckets per field asked for (Redis's `maxiterations`),
+/// so a sparse table (after many deletions) cannot make one call walk it all.
+const SCAN_BUCKETS_PER_FIELD: usize = 10;
 
 /// A Redis hash.
 #[derive(Clone, Debug)]
@@ -43,118 +107,54 @@ pub struct Hash {
 enum Repr {
     /// Packed `field, value, field, value, …`; `len` pairs.
     Compact { buf: Vec<u8>, len: usize },
-    /// The table and the bytes its fields and values hold (with per-entry overhead).
+    /// The table and the bytes its entries own beyond [`Dict::overhead_bytes`] (boxed
+    /// values, and allocator rounding of long fields).
     Table { table: Box<Table>, bytes: usize },
 }
 
-type Pair = (Box<[u8]>, Box<[u8]>);
-
-/// The large form: fields ordered by a keyed SipHash of the field (a random key per
-/// table), so lookups are O(log n) without allocating and HSCAN resumes at the next hash
-/// value in O(log n + count).
-#[derive(Clone, Debug, Default)]
+/// The large form: a [`Dict`] from field to value (its hash is SipHash with a random key
+/// per table, so clients cannot choose colliding fields).
+#[derive(Debug, Default)]
 struct Table {
-    hasher: RandomState,
-    slots: BTreeMap<u64, Slot>,
-    len: usize,
-    /// Tests only: squeeze hashes into 0..8 so fields collide.
-    #[cfg(test)]
-    narrow: bool,
+    dict: Dict<Val>,
 }
 
-/// The fields sharing one hash value: almost always one.
-#[derive(Clone, Debug)]
-enum Slot {
-    One(Pair),
-    Many(Vec<Pair>),
-}
-
-impl Slot {
-    fn pairs(&self) -> &[Pair] {
-        match self {
-            Slot::One(pair) => std::slice::from_ref(pair),
-            Slot::Many(pairs) => pairs,
+impl Clone for Table {
+    fn clone(&self) -> Table {
+        let mut dict = Dict::new();
+        dict.reserve(self.dict.len());
+        for (f, v) in self.dict.iter() {
+            dict.insert_slice(f, v.clone());
         }
+        Table { dict }
     }
 }
 
 impl Table {
-    fn position(&self, field: &[u8]) -> u64 {
-        let hash = self.hasher.hash_one(field);
-        #[cfg(test)]
-        if self.narrow {
-            return hash % 8;
-        }
-        hash
-    }
-
     fn get(&self, field: &[u8]) -> Option<&[u8]> {
-        let slot = self.slots.get(&self.position(field))?;
-        slot.pairs()
-            .iter()
-            .find(|(f, _)| &f[..] == field)
-            .map(|(_, v)| &v[..])
+        self.dict.get(field).map(Val::as_bytes)
     }
 
-    /// Sets a field; the old value's length when it existed.
-    fn insert(&mut self, field: &[u8], value: &[u8]) -> Option<usize> {
-        let pos = self.position(field);
-        let Some(slot) = self.slots.get_mut(&pos) else {
-            self.slots
-                .insert(pos, Slot::One((Box::from(field), Box::from(value))));
-            self.len += 1;
-            return None;
-        };
-        if let Slot::One(pair) = slot {
-            if &pair.0[..] == field {
-                let old = pair.1.len();
-                pair.1 = Box::from(value);
-                return Some(old);
-            }
-            let first = std::mem::take(pair);
-            *slot = Slot::Many(vec![first]);
+    /// Sets a field; the change in the bytes the entries own outside the dict's count
+    /// (added, removed), and whether the field is new.
+    fn insert(&mut self, field: &[u8], value: &[u8]) -> (usize, usize, bool) {
+        let value = Val::new(value);
+        let added = value.heap_cost();
+        match self.dict.insert_slice(field, value) {
+            Some(old) => (added, old.heap_cost(), false),
+            None => (added + field_cost(field.len()), 0, true),
         }
-        let Slot::Many(pairs) = slot else {
-            return None;
-        };
-        if let Some(pair) = pairs.iter_mut().find(|(f, _)| &f[..] == field) {
-            let old = pair.1.len();
-            pair.1 = Box::from(value);
-            return Some(old);
-        }
-        pairs.push((Box::from(field), Box::from(value)));
-        self.len += 1;
-        None
     }
 
-    /// Removes a field; its value's length when it existed.
+    /// Removes a field; the bytes its entry owned outside the dict's count, when it
+    /// existed.
     fn remove(&mut self, field: &[u8]) -> Option<usize> {
-        let pos = self.position(field);
-        let slot = self.slots.get_mut(&pos)?;
-        let removed = match slot {
-            Slot::One(pair) if &pair.0[..] == field => {
-                let old = pair.1.len();
-                self.slots.remove(&pos);
-                old
-            }
-            Slot::One(_) => return None,
-            Slot::Many(pairs) => {
-                let i = pairs.iter().position(|(f, _)| &f[..] == field)?;
-                let (_, v) = pairs.swap_remove(i);
-                if pairs.is_empty() {
-                    self.slots.remove(&pos);
-                }
-                v.len()
-            }
-        };
-        self.len -= 1;
-        Some(removed)
+        let old = self.dict.remove_value(field)?;
+        Some(old.heap_cost() + field_cost(field.len()))
     }
 
     fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
-        self.slots
-            .values()
-            .flat_map(|slot| slot.pairs().iter().map(|(f, v)| (&f[..], &v[..])))
+        self.dict.iter().map(|(f, v)| (f, v.as_bytes()))
     }
 }
 
@@ -256,7 +256,7 @@ impl Hash {
     pub fn len(&self) -> usize {
         match &self.repr {
             Repr::Compact { len, .. } => *len,
-            Repr::Table { table, .. } => table.len,
+            Repr::Table { table, .. } => table.dict.len(),
         }
     }
 
@@ -277,12 +277,18 @@ impl Hash {
         matches!(self.repr, Repr::Compact { .. })
     }
 
-    /// Bytes owned by this value (O(1), maintained incrementally).
+    /// Bytes owned by this value (O(1), maintained incrementally). The table counts as
+    /// the allocator chunks it occupies: its buckets and nodes
+    /// ([`Dict::overhead_bytes`]), the boxed values and long fields.
     pub fn mem_usage(&self) -> usize {
         std::mem::size_of::<Self>()
             + match &self.repr {
                 Repr::Compact { buf, .. } => buf.capacity(),
-                Repr::Table { bytes, .. } => std::mem::size_of::<Table>() + bytes,
+                Repr::Table { table, bytes } => {
+                    allocator_chunk(std::mem::size_of::<Table>())
+                        + table.dict.overhead_bytes()
+                        + bytes
+                }
             }
     }
 
@@ -312,10 +318,11 @@ impl Hash {
     pub fn convert_to_table(&mut self) {
         if let Repr::Compact { buf, .. } = &self.repr {
             let mut table = Box::<Table>::default();
+            table.dict.reserve(self.len());
             let mut bytes = 0;
             for (f, v, _, _) in (CompactIter { buf, pos: 0 }) {
-                bytes += f.len() + v.len() + TABLE_ENTRY_OVERHEAD;
-                table.insert(f, v);
+                let (added, removed, _) = table.insert(f, v);
+                bytes = (bytes + added).saturating_sub(removed);
             }
             self.repr = Repr::Table { table, bytes };
         }
@@ -357,16 +364,11 @@ impl Hash {
                     }
                 }
             }
-            Repr::Table { table, bytes } => match table.insert(field, value) {
-                Some(old) => {
-                    *bytes = (*bytes + value.len()).saturating_sub(old);
-                    false
-                }
-                None => {
-                    *bytes += field.len() + value.len() + TABLE_ENTRY_OVERHEAD;
-                    true
-                }
-            },
+            Repr::Table { table, bytes } => {
+                let (added, removed, created) = table.insert(field, value);
+                *bytes = (*bytes + added).saturating_sub(removed);
+                created
+            }
         };
         if self.is_compact() && self.len() as u64 > limits.max_entries {
             self.convert_to_table();
@@ -389,8 +391,8 @@ impl Hash {
                 }
             }
             Repr::Table { table, bytes } => match table.remove(field) {
-                Some(v) => {
-                    *bytes = bytes.saturating_sub(field.len() + v + TABLE_ENTRY_OVERHEAD);
+                Some(freed) => {
+                    *bytes = bytes.saturating_sub(freed);
                     true
                 }
                 None => false,
@@ -400,11 +402,18 @@ impl Hash {
 
     /// One random pair, or `None` when empty.
     pub fn random_pair(&self, rng: &mut impl Rng) -> Option<(&[u8], &[u8])> {
-        if self.is_empty() {
-            return None;
+        match &self.repr {
+            Repr::Compact { .. } => {
+                if self.is_empty() {
+                    return None;
+                }
+                let n = rng.gen_range(0..self.len());
+                self.iter().nth(n)
+            }
+            Repr::Table { table, .. } => {
+                table.dict.random_entry(rng).map(|(f, v)| (f, v.as_bytes()))
+            }
         }
-        let n = rng.gen_range(0..self.len());
-        self.iter().nth(n)
     }
 
     /// HRANDFIELD's pairs for `count`: a positive count gives distinct pairs (all of them
@@ -437,23 +446,43 @@ impl Hash {
     /// cursor (0 when done). The compact form returns everything at once with cursor 0, as
     /// Redis does.
     ///
-    /// The table is walked in the order of its keyed hash of the field, the cursor being
-    /// the next hash value to visit, so a field present for the whole iteration is
-    /// returned exactly once however the hash changes between calls.
+    /// The table is walked with [`Dict::scan`]'s reverse-binary cursor, a bucket at a
+    /// time until `count` pairs are found (or `10 × count` buckets visited), as Redis's
+    /// HSCAN: a field present for the whole iteration is returned at least once however
+    /// the hash grows or shrinks between calls (possibly twice after a resize).
     pub fn scan(&self, cursor: u64, count: usize) -> (Pairs<'_>, u64) {
         let Repr::Table { table, .. } = &self.repr else {
             return (self.iter().collect(), 0);
         };
-        let mut found = Vec::new();
-        let mut slots = table.slots.range(cursor..);
-        for (_, slot) in slots.by_ref() {
-            found.extend(slot.pairs().iter().map(|(f, v)| (&f[..], &v[..])));
-            if found.len() >= count.max(1) {
+        let count = count.max(1);
+        // `Dict::scan` lends each entry to the closure only for the call, so the fields
+        // are copied out and looked up again for references that live as long as `self`
+        // (a few lookups per call; HSCAN is not a hot path).
+        let mut fields = Vec::new();
+        let mut ends = Vec::new();
+        let mut cursor = cursor;
+        let mut buckets = count.saturating_mul(SCAN_BUCKETS_PER_FIELD);
+        loop {
+            cursor = table.dict.scan(cursor, |f, _| {
+                fields.extend_from_slice(f);
+                ends.push(fields.len());
+            });
+            buckets -= 1;
+            if cursor == 0 || buckets == 0 || ends.len() >= count {
                 break;
             }
         }
-        let next = slots.next().map_or(0, |(pos, _)| *pos);
-        (found, next)
+        let mut start = 0;
+        let found = ends
+            .into_iter()
+            .filter_map(|end| {
+                let field = &fields[start..end];
+                start = end;
+                table.dict.get_key_value(field)
+            })
+            .map(|(f, v)| (f, v.as_bytes()))
+            .collect();
+        (found, cursor)
     }
 }
 
@@ -553,52 +582,114 @@ mod tests {
             assert!(h.remove(&f));
         }
         assert!(h.is_empty());
-        assert_eq!(h.mem_usage(), empty_usage);
+        // All that is left is the emptied table's smallest bucket array.
+        let Repr::Table { table, bytes } = &h.repr else {
+            panic!("not a table");
+        };
+        assert_eq!(*bytes, 0);
+        assert_eq!(h.mem_usage(), empty_usage + table.dict.overhead_bytes());
     }
 
-    /// Fields sharing a hash value (forced here) are kept, found, removed and scanned.
+    /// HSCAN's guarantee while the table grows and shrinks between calls: every field
+    /// present for the whole scan is returned (at least once), cursor 0 ends it.
     #[test]
-    fn colliding_fields() {
-        let mut table = Table {
-            narrow: true,
-            ..Table::default()
-        };
-        let mut model = std::collections::BTreeMap::new();
-        for round in 0..3u32 {
-            for i in 0..100u32 {
-                let f = i.to_string().into_bytes();
-                let v = (i * round).to_string().into_bytes();
-                let had = model.insert(f.clone(), v.clone()).map(|o| o.len());
-                assert_eq!(table.insert(&f, &v), had);
+    fn table_scan_survives_resizes() {
+        for grow in [true, false] {
+            let mut h = Hash::new();
+            let stable: Vec<Vec<u8>> = (0..500u32).map(|i| format!("s{i}").into_bytes()).collect();
+            for f in &stable {
+                h.insert(f, b"v", limits());
             }
-            for i in (0..100u32).step_by(3 + round as usize) {
-                let f = i.to_string().into_bytes();
-                assert_eq!(table.remove(&f), model.remove(&f).map(|v| v.len()));
-                assert_eq!(table.remove(&f), None);
+            if !grow {
+                for i in 0..20_000u32 {
+                    h.insert(format!("t{i}").as_bytes(), b"v", limits());
+                }
             }
-            assert_eq!(table.len, model.len());
-            for (f, v) in &model {
-                assert_eq!(table.get(f), Some(&v[..]));
+            let mut seen = std::collections::HashSet::new();
+            let (mut cursor, mut step) = (0, 0u32);
+            loop {
+                let (pairs, next) = h.scan(cursor, 7);
+                seen.extend(pairs.into_iter().map(|(f, _)| f.to_vec()));
+                // Between calls: grow by many fields, or remove the transient ones.
+                // (Growing by a few fields per call: a table growing faster than the scan
+                // advances would never let it end, in Redis too.)
+                let n = if grow { 3 } else { 200 };
+                for i in 0..n {
+                    let f = format!("t{}", step * n + i);
+                    if grow {
+                        h.insert(f.as_bytes(), b"w", limits());
+                    } else {
+                        h.remove(f.as_bytes());
+                    }
+                }
+                step += 1;
+                if next == 0 {
+                    break;
+                }
+                cursor = next;
+            }
+            for f in &stable {
+                assert!(seen.contains(f), "{} missed", String::from_utf8_lossy(f));
             }
         }
-        let mut hash = Hash::new();
-        hash.repr = Repr::Table {
-            table: Box::new(table),
-            bytes: 0,
-        };
-        let mut seen = std::collections::BTreeMap::new();
-        let mut cursor = 0;
-        loop {
-            let (pairs, next) = hash.scan(cursor, 1);
-            for (f, v) in pairs {
-                assert!(seen.insert(f.to_vec(), v.to_vec()).is_none());
+    }
+
+    /// Values on both sides of the inline limit and fields on both sides of the dict's
+    /// inline key limit: read back, overwritten, and the accounting returns to the start.
+    #[test]
+    fn inline_and_boxed_items_are_accounted() {
+        let mut h = Hash::new();
+        h.convert_to_table();
+        let base = h.mem_usage();
+        let lens = [
+            0,
+            1,
+            INLINE_VALUE_LEN,
+            INLINE_VALUE_LEN + 1,
+            INLINE_KEY_LEN,
+            INLINE_KEY_LEN + 1,
+            200,
+        ];
+        let (mut expected_extra, mut expected_total) = (0, 0);
+        for &fl in &lens {
+            for &vl in &lens {
+                // Exactly `fl` bytes when that holds the unique prefix.
+                let mut f = format!("{fl}.{vl}:").into_bytes();
+                f.resize(f.len().max(fl), b'f');
+                let v = vec![b'v'; vl];
+                assert!(h.insert(&f, &v, limits()));
+                assert_eq!(h.get(&f), Some(&v[..]));
+                let w = vec![b'w'; lens[(vl + fl) % lens.len()]];
+                assert!(!h.insert(&f, &w, limits()));
+                assert_eq!(h.get(&f), Some(&w[..]));
+                expected_extra += field_cost(f.len()) + Val::new(&w).heap_cost();
+                // A node (inline field, value, `next`: 64 bytes) is an 80-byte chunk; a
+                // long field and a long value are each a chunk of their own.
+                let field_chunk = if f.len() > INLINE_KEY_LEN {
+                    allocator_chunk(f.len())
+                } else {
+                    0
+                };
+                expected_total += 80 + field_chunk + Val::new(&w).heap_cost();
             }
-            if next == 0 {
-                break;
-            }
-            cursor = next;
         }
-        assert_eq!(seen, model);
+        let Repr::Table { table, bytes } = &h.repr else {
+            panic!("not a table");
+        };
+        assert_eq!(*bytes, expected_extra);
+        // A small table allocates its whole bucket array(s) at once.
+        let buckets = table.dict.bucket_count() * 8;
+        assert_eq!(h.mem_usage(), base + buckets + expected_total);
+        let fields: Vec<Vec<u8>> = h.iter().map(|(f, _)| f.to_vec()).collect();
+        for f in fields {
+            assert!(h.remove(&f));
+        }
+        let Repr::Table { table, bytes } = &h.repr else {
+            panic!("not a table");
+        };
+        assert_eq!(*bytes, 0);
+        assert_eq!(h.mem_usage(), base + table.dict.overhead_bytes());
+        assert_eq!(h.clone(), h);
     }
 
     #[test]

@@ -14,12 +14,14 @@
 //! - [`lcs`]: the LCS command's algorithm (string, length, IDX match ranges).
 
 pub mod bits;
+pub mod dict;
 pub mod glob;
 pub mod hash;
 pub mod intset;
 pub mod lcs;
 pub mod list;
 pub mod long_double;
+pub mod member_index;
 pub mod number;
 pub mod set;
 pub mod skiplist;

@@ -406,8 +406,23 @@ impl LongDouble {
 /// assert_eq!(parse_strtod(b"2e-324"), None);
 /// assert_eq!(parse_strtod(b"1.7976931348623159e308"), None);
 /// assert_eq!(parse_strtod(b"-Infinity"), Some(f64::NEG_INFINITY));
+/// assert_eq!(parse_strtod(b"000123"), Some(123.0));
+/// assert!(parse_strtod(b"-0").is_some_and(|z| z == 0.0 && z.is_sign_negative()));
+/// assert_eq!(parse_strtod(b"-"), None);
 /// ```
 pub fn parse_strtod(bytes: &[u8]) -> Option<f64> {
+    // Most scores are short integers, exact in an `f64`: skip the general parser.
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    if (1..=15).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit) {
+        let n = digits
+            .iter()
+            .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+        let magnitude = n as f64;
+        return Some(if negative { -magnitude } else { magnitude });
+    }
     let value = parse_with(bytes, &DOUBLE)?;
     let magnitude = match value.rounded {
         Rounded::Zero => 0.0,

@@ -4,27 +4,26 @@
 //! past `zset-max-listpack-entries` entries or a member longer than
 //! `zset-max-listpack-value` bytes they become a [`SkipList`] plus a member → score map
 //! (reported as `skiplist`), as Redis does. The thresholds are passed in by the caller.
+//! In the large form each member is stored once, in its skip-list node; a
+//! [`MemberIndex`] of node ids finds it by member.
 //!
 //! Every operation is expressed in ranks (0-based positions in `(score, member)` order),
 //! so the commands work the same on both forms.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::mem::size_of;
 
-use crate::skiplist::{cmp_entry, SkipList};
+use crate::member_index::MemberIndex;
+use crate::skiplist::{cmp_entry, NodeId, SkipList};
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 enum Repr {
     Packed(Vec<(f64, Box<[u8]>)>),
-    Skip {
-        list: SkipList,
-        scores: HashMap<Box<[u8]>, f64>,
-    },
+    Skip { list: SkipList, index: MemberIndex },
 }
 
 /// A Redis zset.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct ZSet {
     repr: Repr,
     /// Heap bytes owned, kept up to date by every change.
@@ -45,8 +44,19 @@ pub enum Inserted {
     Unchanged,
 }
 
+impl PartialEq for ZSet {
+    /// Equal when they hold the same `(score, member)` entries, whatever their encodings.
+    fn eq(&self, other: &ZSet) -> bool {
+        self.len() == other.len() && self.iter_from(0, false).eq(other.iter_from(0, false))
+    }
+}
+
 const PACKED_ENTRY: usize = size_of::<(f64, Box<[u8]>)>();
-const MAP_ENTRY: usize = size_of::<(Box<[u8]>, f64)>() + 8;
+
+/// The node of `member` in a large set.
+fn find_node(list: &SkipList, index: &MemberIndex, member: &[u8]) -> Option<NodeId> {
+    index.find(index.hash(member), |id| list.entry(id).1 == member)
+}
 
 impl ZSet {
     pub fn new() -> ZSet {
@@ -61,9 +71,9 @@ impl ZSet {
         ZSet {
             repr: Repr::Skip {
                 list: SkipList::new(),
-                scores: HashMap::new(),
+                index: MemberIndex::default(),
             },
-            bytes: SkipList::node_overhead(crate::skiplist::MAX_LEVEL),
+            bytes: SkipList::entry_bytes(0, crate::skiplist::MAX_LEVEL),
         }
     }
 
@@ -88,19 +98,29 @@ impl ZSet {
 
     /// Bytes owned by this value (O(1), maintained incrementally).
     pub fn mem_usage(&self) -> usize {
-        size_of::<Self>() + self.bytes
+        let index = match &self.repr {
+            Repr::Skip { index, .. } => index.heap_bytes(),
+            Repr::Packed(_) => 0,
+        };
+        size_of::<Self>() + self.bytes + index
+    }
+
+    /// Separate heap allocations its elements make (O(1)), for the allocator's overhead on
+    /// each: one per member in the listpack form; in the skip-list form, one per long
+    /// member or tall node (the nodes share one arena).
+    pub fn heap_allocations(&self) -> usize {
+        match &self.repr {
+            Repr::Packed(v) => v.len(),
+            Repr::Skip { list, .. } => list.side_allocations(),
+        }
     }
 
     /// The score of `member`.
     pub fn score(&self, member: &[u8]) -> Option<f64> {
         match &self.repr {
             Repr::Packed(v) => v.iter().find(|(_, m)| &m[..] == member).map(|(s, _)| *s),
-            Repr::Skip { scores, .. } => scores.get(member).copied(),
+            Repr::Skip { list, index } => find_node(list, index, member).map(|id| list.entry(id).0),
         }
-    }
-
-    fn skip_entry_cost(member: &[u8], level: usize) -> usize {
-        2 * member.len() + SkipList::node_overhead(level) + MAP_ENTRY
     }
 
     fn convert(&mut self) {
@@ -116,10 +136,10 @@ impl ZSet {
     }
 
     fn skip_insert_new(&mut self, score: f64, member: &[u8]) {
-        if let Repr::Skip { list, scores } = &mut self.repr {
-            let level = list.insert(score, member);
-            scores.insert(member.into(), score);
-            self.bytes += Self::skip_entry_cost(member, level);
+        if let Repr::Skip { list, index } = &mut self.repr {
+            let (id, level) = list.insert_node(score, member);
+            index.insert(index.hash(member), id);
+            self.bytes += SkipList::entry_bytes(member.len(), level);
         }
     }
 
@@ -132,30 +152,28 @@ impl ZSet {
         max_entries: usize,
         max_value: usize,
     ) -> Inserted {
-        if let Some(old) = self.score(member) {
-            if old == score {
-                return Inserted::Unchanged;
-            }
-            match &mut self.repr {
-                Repr::Packed(v) => {
+        match &mut self.repr {
+            Repr::Packed(v) => {
+                if let Some(i) = v.iter().position(|(_, m)| &m[..] == member) {
+                    if v[i].0 == score {
+                        return Inserted::Unchanged;
+                    }
                     let score = if score == 0.0 { 0.0 } else { score };
-                    if let Some(i) = v.iter().position(|(_, m)| &m[..] == member) {
-                        let entry = v.remove(i);
-                        let at = packed_pos(v, score, member);
-                        v.insert(at, (score, entry.1));
-                    }
-                }
-                Repr::Skip { list, scores } => {
-                    if let Some((before, after)) = list.update_score(old, member, score) {
-                        self.bytes = self.bytes + SkipList::node_overhead(after)
-                            - SkipList::node_overhead(before);
-                    }
-                    if let Some(s) = scores.get_mut(member) {
-                        *s = score;
-                    }
+                    let entry = v.remove(i);
+                    let at = packed_pos(v, score, member);
+                    v.insert(at, (score, entry.1));
+                    return Inserted::Updated;
                 }
             }
-            return Inserted::Updated;
+            Repr::Skip { list, index } => {
+                if let Some(id) = find_node(list, index, member) {
+                    if list.entry(id).0 == score {
+                        return Inserted::Unchanged;
+                    }
+                    list.update_node_score(id, score);
+                    return Inserted::Updated;
+                }
+            }
         }
         if let Repr::Packed(v) = &self.repr {
             if v.len() + 1 > max_entries || member.len() > max_value {
@@ -186,14 +204,17 @@ impl ZSet {
                 }
                 None => false,
             },
-            Repr::Skip { list, scores } => match scores.remove(member) {
-                Some(score) => {
-                    let level = list.delete(score, member).unwrap_or(1);
-                    self.bytes -= Self::skip_entry_cost(member, level);
-                    true
+            Repr::Skip { list, index } => {
+                let hash = index.hash(member);
+                match index.remove(hash, |id| list.entry(id).1 == member) {
+                    Some(id) => {
+                        let level = list.delete_node(id);
+                        self.bytes -= SkipList::entry_bytes(member.len(), level);
+                        true
+                    }
+                    None => false,
                 }
-                None => false,
-            },
+            }
         }
     }
 
@@ -201,8 +222,8 @@ impl ZSet {
     pub fn rank(&self, member: &[u8]) -> Option<usize> {
         match &self.repr {
             Repr::Packed(v) => v.iter().position(|(_, m)| &m[..] == member),
-            Repr::Skip { list, scores } => {
-                let score = *scores.get(member)?;
+            Repr::Skip { list, index } => {
+                let (score, member) = list.entry(find_node(list, index, member)?);
                 list.rank(score, member)
             }
         }

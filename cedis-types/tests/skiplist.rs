@@ -38,8 +38,14 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// Every fifth member is longer than a node holds inline.
 fn member(m: u8) -> Vec<u8> {
-    format!("m{}", m % 64).into_bytes()
+    let m = m % 64;
+    if m % 5 == 0 {
+        format!("long-member-{m:0>20}").into_bytes()
+    } else {
+        format!("m{m}").into_bytes()
+    }
 }
 
 proptest! {

@@ -1,4 +1,4 @@
-//! [`Dict`]: the keyspace's hash table.
+//! [`Dict`]: the hash table under the keyspace and the large hashes.
 //!
 //! # Why not `std::collections::HashMap`
 //!
@@ -36,7 +36,7 @@
 //! client cannot choose keys that all land in one chain.
 //!
 //! ```
-//! use cedis_store::dict::Dict;
+//! use cedis_types::dict::Dict;
 //!
 //! let mut d = Dict::new();
 //! d.insert(b"user:1".to_vec().into_boxed_slice(), 10u32);
@@ -61,7 +61,7 @@ use std::time::{Duration, Instant};
 ///
 /// ```
 /// let key = b"session:0123456789abcdef";
-/// assert!(key.len() <= cedis_store::dict::INLINE_KEY_LEN);
+/// assert!(key.len() <= cedis_types::dict::INLINE_KEY_LEN);
 /// ```
 pub const INLINE_KEY_LEN: usize = 30;
 
@@ -319,7 +319,7 @@ impl<V> Drop for Table<V> {
 /// work per operation stays bounded (and for diagnostics such as `DEBUG HTSTATS`).
 ///
 /// ```
-/// use cedis_store::dict::Dict;
+/// use cedis_types::dict::Dict;
 ///
 /// let mut d = Dict::new();
 /// for i in 0..1000u32 {
@@ -348,7 +348,7 @@ pub struct RehashStats {
 /// [`Dict::rehash_for`] from a periodic task to finish a resize.
 ///
 /// ```
-/// use cedis_store::dict::Dict;
+/// use cedis_types::dict::Dict;
 ///
 /// let mut d: Dict<Vec<u8>> = Dict::new();
 /// for i in 0..100u32 {
@@ -427,7 +427,7 @@ impl<V> Dict<V> {
     /// Buckets of the table (of both tables while rehashing), for INFO-style stats.
     ///
     /// ```
-    /// let mut d = cedis_store::dict::Dict::new();
+    /// let mut d = cedis_types::dict::Dict::new();
     /// assert_eq!(d.bucket_count(), 0);
     /// d.insert(b"a"[..].into(), ());
     /// assert_eq!(d.bucket_count(), 4);
@@ -501,7 +501,7 @@ impl<V> Dict<V> {
     /// The stored key and value, e.g. to hand out the key's canonical bytes.
     ///
     /// ```
-    /// let mut d = cedis_store::dict::Dict::new();
+    /// let mut d = cedis_types::dict::Dict::new();
     /// d.insert(b"k"[..].into(), 1);
     /// assert_eq!(d.get_key_value(b"k"), Some((&b"k"[..], &1)));
     /// ```
@@ -538,7 +538,7 @@ impl<V> Dict<V> {
     /// [`INLINE_KEY_LEN`] (what a command handler holding the request's bytes wants).
     ///
     /// ```
-    /// let mut d = cedis_store::dict::Dict::new();
+    /// let mut d = cedis_types::dict::Dict::new();
     /// assert_eq!(d.insert_slice(b"counter", 1), None);
     /// assert_eq!(d.insert_slice(b"counter", 2), Some(1));
     /// ```
@@ -590,7 +590,7 @@ impl<V> Dict<V> {
     /// Removes a key and returns only its value, without boxing the stored key.
     ///
     /// ```
-    /// let mut d = cedis_store::dict::Dict::new();
+    /// let mut d = cedis_types::dict::Dict::new();
     /// d.insert_slice(b"k", 7);
     /// assert_eq!(d.remove_value(b"k"), Some(7));
     /// assert_eq!(d.remove_value(b"k"), None);
@@ -632,7 +632,7 @@ impl<V> Dict<V> {
     /// Does nothing while a resize is in progress.
     ///
     /// ```
-    /// let mut d: cedis_store::dict::Dict<()> = cedis_store::dict::Dict::new();
+    /// let mut d: cedis_types::dict::Dict<()> = cedis_types::dict::Dict::new();
     /// d.reserve(1000);
     /// assert_eq!(d.bucket_count(), 1024);
     /// ```
@@ -666,7 +666,7 @@ impl<V> Dict<V> {
     /// lifts the limit.
     ///
     /// ```
-    /// let mut d = cedis_store::dict::Dict::new();
+    /// let mut d = cedis_types::dict::Dict::new();
     /// d.set_grow_headroom(Some(0));
     /// for i in 0..6u8 {
     ///     d.insert_slice(&[i], ());
@@ -730,7 +730,7 @@ impl<V> Dict<V> {
     /// background task may call it (or [`Dict::rehash_for`]) to finish a resize sooner.
     ///
     /// ```
-    /// let mut d = cedis_store::dict::Dict::new();
+    /// let mut d = cedis_types::dict::Dict::new();
     /// for i in 0..5u8 {
     ///     d.insert_slice(&[i], ());
     /// }
@@ -815,7 +815,7 @@ impl<V> Dict<V> {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let mut d = cedis_store::dict::Dict::new();
+    /// let mut d = cedis_types::dict::Dict::new();
     /// for i in 0..1000u32 {
     ///     d.insert_slice(&i.to_le_bytes(), i);
     /// }
@@ -850,7 +850,7 @@ impl<V> Dict<V> {
     /// bucket of the larger table that expands from it are visited together.
     ///
     /// ```
-    /// let mut d = cedis_store::dict::Dict::new();
+    /// let mut d = cedis_types::dict::Dict::new();
     /// d.insert_slice(b"a", 1);
     /// let mut keys = Vec::new();
     /// let mut cursor = 0;
@@ -905,7 +905,7 @@ impl<V> Dict<V> {
     /// as it copies it, which makes a second visit of the same entry harmless.
     ///
     /// ```
-    /// let mut d = cedis_store::dict::Dict::new();
+    /// let mut d = cedis_types::dict::Dict::new();
     /// d.insert_slice(b"a", 1);
     /// let mut cursor = 0;
     /// loop {
@@ -957,7 +957,7 @@ impl<V> Dict<V> {
     /// snapshot still needs the old content) and taken apart in bounded steps later.
     ///
     /// ```
-    /// let mut d = cedis_store::dict::Dict::new();
+    /// let mut d = cedis_types::dict::Dict::new();
     /// d.insert_slice(b"a", 1);
     /// d.insert_slice(b"b", 2);
     /// let mut all: Vec<_> = d.into_drain().collect();
@@ -990,7 +990,7 @@ impl<V> Dict<V> {
     /// that even a pathological table answers.
     ///
     /// ```
-    /// let mut d = cedis_store::dict::Dict::new();
+    /// let mut d = cedis_types::dict::Dict::new();
     /// d.insert_slice(b"only", 1);
     /// let mut rng = rand::thread_rng();
     /// assert_eq!(d.random_entry(&mut rng), Some((&b"only"[..], &1)));
@@ -1050,7 +1050,7 @@ impl<V> Dict<V> {
     /// table holds that many and the reads allow). Returns the entries visited.
     ///
     /// ```
-    /// let mut d = cedis_store::dict::Dict::new();
+    /// let mut d = cedis_types::dict::Dict::new();
     /// for i in 0..100u8 {
     ///     d.insert_slice(&[i], i);
     /// }
@@ -1113,7 +1113,7 @@ impl<V> Dict<V> {
     /// and drop the taken dict on another thread, as Redis's `FLUSHALL ASYNC` does.
     ///
     /// ```
-    /// let mut d = cedis_store::dict::Dict::new();
+    /// let mut d = cedis_types::dict::Dict::new();
     /// d.insert_slice(b"k", 1);
     /// d.clear();
     /// assert!(d.is_empty() && d.bucket_count() == 0);
@@ -1130,7 +1130,7 @@ impl<V> Dict<V> {
     /// be inline. Nominal sizes, without the allocator's per-allocation overhead; O(1).
     ///
     /// ```
-    /// let mut d = cedis_store::dict::Dict::new();
+    /// let mut d = cedis_types::dict::Dict::new();
     /// assert_eq!(d.overhead_bytes(), 0);
     /// d.insert_slice(b"k", 0u64);
     /// assert!(d.overhead_bytes() > 0);
@@ -1147,9 +1147,9 @@ impl<V> Dict<V> {
 /// close to the resident size (a 72-byte node occupies an 80-byte chunk).
 ///
 /// ```
-/// assert_eq!(cedis_store::dict::allocator_chunk(56), 64);
-/// assert_eq!(cedis_store::dict::allocator_chunk(72), 80);
-/// assert_eq!(cedis_store::dict::allocator_chunk(1), 32);
+/// assert_eq!(cedis_types::dict::allocator_chunk(56), 64);
+/// assert_eq!(cedis_types::dict::allocator_chunk(72), 80);
+/// assert_eq!(cedis_types::dict::allocator_chunk(1), 32);
 /// ```
 pub const fn allocator_chunk(size: usize) -> usize {
     let chunk = (size + 8 + 15) & !15;
