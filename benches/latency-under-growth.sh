@@ -14,8 +14,19 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 keys=${1:-10000000}
 cedis_port=${CEDIS_PORT:-7841}
 redis_port=${REDIS_PORT:-7842}
-cargo build --release --bin cedis --manifest-path "$root/Cargo.toml" >&2
-cedis_bin=${CARGO_TARGET_DIR:-$root/target}/release/cedis
+# CEDIS_BIN: a cedis binary built elsewhere (a machine without cargo); else build one here.
+if [ -z "${CEDIS_BIN:-}" ]; then
+  cargo build --release --bin cedis --manifest-path "$root/Cargo.toml" >&2
+  CEDIS_BIN=${CARGO_TARGET_DIR:-$root/target}/release/cedis
+fi
+CEDIS_BIN=$(realpath "$CEDIS_BIN")
+cedis_bin=$CEDIS_BIN
+# SERVER_CPUS, LOADER_CPUS, PROBE_CPUS: taskset CPU lists, so that on a machine with spare
+# cores the three do not compete; unset, each runs unpinned.
+pin() { local cpus=$1; shift; if [ -n "$cpus" ]; then taskset -c "$cpus" "$@"; else "$@"; fi; }
+server_cpus=${SERVER_CPUS:-}
+loader_cpus=${LOADER_CPUS:-}
+probe_cpus=${PROBE_CPUS:-}
 work=$(mktemp -d)
 cleanup() {
   redis-cli -p "$cedis_port" shutdown nosave >/dev/null 2>&1 || true
@@ -23,8 +34,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-(cd "$work" && "$cedis_bin" --port "$cedis_port" --save '' --appendonly no >"$work/cedis.log" 2>&1 &)
-(cd "$work" && redis-server --port "$redis_port" --save '' --appendonly no >"$work/redis.log" 2>&1 &)
+(cd "$work" && pin "$server_cpus" "$cedis_bin" --port "$cedis_port" --save '' --appendonly no >"$work/cedis.log" 2>&1 &)
+(cd "$work" && pin "$server_cpus" redis-server --port "$redis_port" --save '' --appendonly no >"$work/redis.log" 2>&1 &)
 for port in "$cedis_port" "$redis_port"; do
   for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 done
@@ -33,7 +44,7 @@ printf '%-6s %10s %8s %8s %8s %8s %8s\n' server keys pings p50_us p99_us p99.9_u
 for port in "$cedis_port" "$redis_port"; do
   name=$([ "$port" = "$cedis_port" ] && echo cedis || echo redis)
   stop="$work/stop-$port"
-  python3 - "$port" "$stop" >"$work/lat-$port.txt" <<'PY' &
+  pin "$probe_cpus" python3 - "$port" "$stop" >"$work/lat-$port.txt" <<'PY' &
 import os, socket, sys, time
 port, stop = int(sys.argv[1]), sys.argv[2]
 s = socket.create_connection(("127.0.0.1", port))
@@ -51,7 +62,7 @@ q = lambda f: samples[min(len(samples) - 1, int(len(samples) * f))]
 print(len(samples), q(0.5), q(0.99), q(0.999), samples[-1])
 PY
   probe=$!
-  redis-benchmark -p "$port" -t set -n "$keys" -r "$keys" -P 16 -c 20 -d 10 -q >/dev/null 2>&1
+  pin "$loader_cpus" redis-benchmark -p "$port" -t set -n "$keys" -r "$keys" -P 16 -c 20 -d 10 -q >/dev/null 2>&1
   touch "$stop"
   wait "$probe"
   read -r pings p50 p99 p999 max <"$work/lat-$port.txt"

@@ -4,8 +4,8 @@
 #   benches/vs-redis.sh                 # throughput: redis-benchmark, P=1 and P=16, ratios
 #   benches/vs-redis.sh memory [N]      # resident bytes per key after N (default 1000000) SETs
 #
-# Both servers run with persistence off, pinned to the same CPU (taskset -c 0);
-# redis-benchmark runs on another CPU (taskset -c 1). Rounds alternate between the servers
+# Both servers run with persistence off, pinned to the same CPU (taskset -c $SERVER_CPU,
+# default 0); redis-benchmark runs on another CPU (taskset -c $CLIENT_CPU, default 1). Rounds alternate between the servers
 # so drift on a shared machine hits both. Needs redis-server, redis-benchmark, redis-cli,
 # python3 and taskset. Results belong in docs/performance.md.
 set -euo pipefail
@@ -17,7 +17,14 @@ rounds=${ROUNDS:-2}
 cedis_port=${CEDIS_PORT:-7801}
 redis_port=${REDIS_PORT:-7802}
 
-cargo build --release --bin cedis --manifest-path "$root/Cargo.toml" >&2
+server_cpu=${SERVER_CPU:-0}
+client_cpu=${CLIENT_CPU:-1}
+# CEDIS_BIN: a cedis binary built elsewhere (a machine without cargo); else build one here.
+if [ -z "${CEDIS_BIN:-}" ]; then
+  cargo build --release --bin cedis --manifest-path "$root/Cargo.toml" >&2
+  CEDIS_BIN=${CARGO_TARGET_DIR:-$root/target}/release/cedis
+fi
+CEDIS_BIN=$(realpath "$CEDIS_BIN")
 work=$(mktemp -d)
 cleanup() {
   redis-cli -p "$cedis_port" shutdown nosave >/dev/null 2>&1 || true
@@ -25,8 +32,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-(cd "$work" && taskset -c 0 "$root/target/release/cedis" --port "$cedis_port" --save '' --appendonly no >"$work/cedis.log" 2>&1 &)
-(cd "$work" && taskset -c 0 redis-server --port "$redis_port" --save '' --appendonly no >"$work/redis.log" 2>&1 &)
+(cd "$work" && taskset -c "$server_cpu" "$CEDIS_BIN" --port "$cedis_port" --save '' --appendonly no >"$work/cedis.log" 2>&1 &)
+(cd "$work" && taskset -c "$server_cpu" redis-server --port "$redis_port" --save '' --appendonly no >"$work/redis.log" 2>&1 &)
 for port in "$cedis_port" "$redis_port"; do
   for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 done
@@ -58,7 +65,7 @@ for round in $(seq "$rounds"); do
     for port in "$cedis_port" "$redis_port"; do
       name=$([ "$port" = "$cedis_port" ] && echo cedis || echo redis)
       redis-cli -p "$port" flushall >/dev/null
-      taskset -c 1 redis-benchmark -p "$port" -t "$tests" -c 50 -n "$requests" -r 100000 -P "$pipeline" --csv \
+      taskset -c "$client_cpu" redis-benchmark -p "$port" -t "$tests" -c 50 -n "$requests" -r 100000 -P "$pipeline" --csv \
         2>/dev/null | tail -n +2 | tr -d '"' >"$work/out.csv"
       while IFS=, read -r test r _avg _min p50v _p95 p99v _max; do
         key="$test|$pipeline|$name"

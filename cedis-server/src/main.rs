@@ -59,11 +59,11 @@ fn main() -> ExitCode {
         tracing::warn!("Can't chdir to '{}': {err}", config.dir);
         return ExitCode::from(1);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("cedis-worker")
-        .build()
-    {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if config.server_threads > 0 {
+        builder.worker_threads(config.server_threads);
+    }
+    let runtime = match builder.enable_all().thread_name("cedis-worker").build() {
         Ok(runtime) => runtime,
         Err(err) => {
             tracing::warn!("Can't start the runtime: {err}");

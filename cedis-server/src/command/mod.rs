@@ -459,8 +459,11 @@ pub fn table() -> impl Iterator<Item = &'static Command> {
     .flatten()
 }
 
-static REGISTRY: LazyLock<HashMap<&'static str, &'static Command>> =
-    LazyLock::new(|| table().map(|cmd| (cmd.name, cmd)).collect());
+/// Keyed by FNV-1a, as the stats table: the keys are the fixed command names, so a
+/// keyed hash buys nothing, and this lookup runs for every command.
+static REGISTRY: LazyLock<
+    HashMap<&'static str, &'static Command, std::hash::BuildHasherDefault<info::Fnv>>,
+> = LazyLock::new(|| table().map(|cmd| (cmd.name, cmd)).collect());
 
 /// Looks a top-level command up by name, case-insensitively, without allocating.
 pub fn lookup(name: &[u8]) -> Option<&'static Command> {

@@ -624,6 +624,9 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
     enumeration("sanitize-dump-payload", &["no", "yes", "clients"], "no"),
     special("save", Special::Save, "3600 1 300 100 60 10000"),
     string("server_cpulist", "").flags(IMMUTABLE),
+    // cedis's own: worker threads of the runtime, `0` for one per CPU the process may run
+    // on. Hidden from `CONFIG GET *` so the listing stays Redis's.
+    int("server-threads", 0, 1024, "0").flags(IMMUTABLE | HIDDEN),
     int("set-max-intset-entries", 0, I64_MAX, "512"),
     boolean("set-proc-title", "yes").flags(IMMUTABLE),
     special("shutdown-on-sigint", Special::ShutdownFlags, "default"),

@@ -153,6 +153,9 @@ pub struct Config {
     pub io_threads: u32,
     /// `io-threads-do-reads` (immutable).
     pub io_threads_do_reads: bool,
+    /// `server-threads` (cedis's own, immutable): the runtime's worker threads; `0` means
+    /// one per CPU in the process's affinity mask.
+    pub server_threads: usize,
     /// `replicaof <host> <port>`; `None` for a master.
     pub replicaof: Option<(String, u16)>,
 
@@ -387,6 +390,7 @@ impl Default for Config {
             requirepass: None,
             io_threads: 0,
             io_threads_do_reads: false,
+            server_threads: 0,
             replicaof: None,
             databases: 0,
             hz: 0,
@@ -679,6 +683,7 @@ impl Config {
         };
         self.io_threads = self.int("io-threads") as u32;
         self.io_threads_do_reads = self.boolean("io-threads-do-reads");
+        self.server_threads = self.int("server-threads") as usize;
         self.replicaof = match self.value("replicaof") {
             Value::ReplicaOf(r) => r.clone(),
             _ => None,
