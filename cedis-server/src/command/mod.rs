@@ -543,6 +543,9 @@ pub struct Ctx<'a> {
     store: Option<MutexGuard<'a, Store>>,
     /// The time of the command being run, read once so a command sees one instant.
     now_ms: Option<u64>,
+    /// When the previous command of this batch finished: the next one's duration starts
+    /// there, so a pipelined command costs one clock read for its stats, not two.
+    last_end: Option<Instant>,
     /// Running the queue of an EXEC: blocking commands must not block.
     pub in_exec: bool,
     /// Serving a blocked client because this key got data (see [`blocking`]).
@@ -560,6 +563,7 @@ impl<'a> Ctx<'a> {
             reply,
             store: None,
             now_ms: None,
+            last_end: None,
             in_exec: false,
             serving: None,
             propagate_as: None,
@@ -738,7 +742,7 @@ pub fn dispatch(ctx: &mut Ctx<'_>, argv: &[Bytes]) {
     let earlier = ctx.reply.take_error_count();
     stats.error_replies.fetch_add(earlier, Ordering::Relaxed);
     let start = ctx.reply.len();
-    let started = Instant::now();
+    let started = ctx.last_end.take().unwrap_or_else(Instant::now);
     let server = ctx.server;
     let tracking = &server.tracking;
     let outer = tracking.set_current(ctx.client.id);
@@ -763,7 +767,9 @@ pub fn dispatch(ctx: &mut Ctx<'_>, argv: &[Bytes]) {
             None => server.aof.propagate(ctx.client.db, argv, now),
         }
     }
-    let elapsed = started.elapsed();
+    let ended = Instant::now();
+    ctx.last_end = Some(ended);
+    let elapsed = ended.duration_since(started);
     if ctx.client.tracking.is_some() {
         remember_read_keys(ctx, cmd, argv);
     }
