@@ -52,17 +52,16 @@ pub const EXPIRE_OVERHEAD: usize = 0;
 /// `benches/mem-vs-rss.sh`).
 pub const ELEMENT_ALLOC_OVERHEAD: usize = 24;
 
-/// Separate heap allocations a value's elements make (O(1)): one per list element, set
-/// member (not in an intset) or listpack sorted-set member; a skiplist-encoded sorted set
-/// keeps its nodes in one arena and makes one only for a long member or a tall node.
-/// Strings and hashes count their own.
+/// Separate heap allocations a value's elements make (O(1)): one per list chunk (8 KiB
+/// buffers of packed elements, see [`cedis_types::List`]) or listpack sorted-set member; a
+/// skiplist-encoded sorted set keeps its nodes in one arena and makes one only for a long
+/// member or a tall node. Strings, hashes and sets count their own (short members and
+/// values are inline, long ones are charged by allocator chunk).
 fn element_allocations(value: &Value) -> usize {
     match value {
-        Value::List(list) => list.len(),
-        Value::Set(set) if set.encoding() == "intset" => 0,
-        Value::Set(set) => set.len(),
+        Value::List(list) => list.heap_allocations(),
         Value::ZSet(zset) => zset.heap_allocations(),
-        // Strings and hashes count their own (and `Value` may grow variants).
+        // Strings, hashes and sets count their own (and `Value` may grow variants).
         _ => 0,
     }
 }

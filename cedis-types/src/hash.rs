@@ -13,6 +13,7 @@
 use rand::Rng;
 
 use crate::dict::{allocator_chunk, Dict, INLINE_KEY_LEN};
+use crate::small_bytes::SmallBytes;
 
 /// The thresholds of the compact form (`hash-max-listpack-entries`,
 /// `hash-max-listpack-value`).
@@ -32,56 +33,8 @@ impl Default for Limits {
 }
 
 /// Values up to this many bytes are stored inside the table's node; longer ones in their
-/// own allocation.
-///
-/// Why 22: the value is then 24 bytes (tag, length, 22 bytes; a boxed slice plus its tag
-/// fits the same size), like a [`StringValue`](crate::StringValue). The node (inline
-/// field, value, `next`) is 64 bytes, an 80-byte chunk, where a boxed value would take a
-/// 64-byte node chunk plus a 32-byte value chunk: 16 bytes and one allocation less per
-/// field for the short values hashes usually hold (counters, flags, names, timestamps).
-pub const INLINE_VALUE_LEN: usize = 22;
-
-/// A hash-table value: inline when short, boxed otherwise.
-#[derive(Clone, Debug)]
-enum Val {
-    Inline {
-        len: u8,
-        bytes: [u8; INLINE_VALUE_LEN],
-    },
-    Heap(Box<[u8]>),
-}
-
-impl Val {
-    fn new(value: &[u8]) -> Val {
-        if value.len() <= INLINE_VALUE_LEN {
-            let mut bytes = [0u8; INLINE_VALUE_LEN];
-            bytes[..value.len()].copy_from_slice(value);
-            Val::Inline {
-                // Fits: INLINE_VALUE_LEN < 256.
-                len: value.len() as u8,
-                bytes,
-            }
-        } else {
-            Val::Heap(value.into())
-        }
-    }
-
-    #[inline]
-    fn as_bytes(&self) -> &[u8] {
-        match self {
-            Val::Inline { len, bytes } => &bytes[..usize::from(*len)],
-            Val::Heap(b) => b,
-        }
-    }
-
-    /// The allocator chunk the value takes outside the node (none when inline).
-    fn heap_cost(&self) -> usize {
-        match self {
-            Val::Inline { .. } => 0,
-            Val::Heap(b) => allocator_chunk(b.len()),
-        }
-    }
-}
+/// own allocation (see [`SmallBytes`]).
+pub const INLINE_VALUE_LEN: usize = crate::small_bytes::INLINE_LEN;
 
 /// What a field costs beyond what [`Dict::overhead_bytes`] counts: the dict counts a field
 /// too long to be inline by its length, the allocator takes a whole chunk.
@@ -116,7 +69,7 @@ enum Repr {
 /// per table, so clients cannot choose colliding fields).
 #[derive(Debug, Default)]
 struct Table {
-    dict: Dict<Val>,
+    dict: Dict<SmallBytes>,
 }
 
 impl Clone for Table {
@@ -132,13 +85,13 @@ impl Clone for Table {
 
 impl Table {
     fn get(&self, field: &[u8]) -> Option<&[u8]> {
-        self.dict.get(field).map(Val::as_bytes)
+        self.dict.get(field).map(SmallBytes::as_bytes)
     }
 
     /// Sets a field; the change in the bytes the entries own outside the dict's count
     /// (added, removed), and whether the field is new.
     fn insert(&mut self, field: &[u8], value: &[u8]) -> (usize, usize, bool) {
-        let value = Val::new(value);
+        let value = SmallBytes::new(value);
         let added = value.heap_cost();
         match self.dict.insert_slice(field, value) {
             Some(old) => (added, old.heap_cost(), false),
@@ -330,8 +283,12 @@ impl Hash {
 
     /// Converts to the hash table if any of `items` is longer than the compact form allows
     /// (Redis's `hashTypeTryConversion`, run before a write).
-    pub fn try_conversion(&mut self, items: &[&[u8]], limits: Limits) {
-        if self.is_compact() && items.iter().any(|i| i.len() as u64 > limits.max_value) {
+    pub fn try_conversion<'a>(
+        &mut self,
+        items: impl IntoIterator<Item = &'a [u8]>,
+        limits: Limits,
+    ) {
+        if self.is_compact() && items.into_iter().any(|i| i.len() as u64 > limits.max_value) {
             self.convert_to_table();
         }
     }
@@ -340,7 +297,7 @@ impl Hash {
     /// either is longer than `limits.max_value` or the hash grows past
     /// `limits.max_entries`.
     pub fn insert(&mut self, field: &[u8], value: &[u8], limits: Limits) -> bool {
-        self.try_conversion(&[field, value], limits);
+        self.try_conversion([field, value], limits);
         let created = match &mut self.repr {
             Repr::Compact { buf, len } => {
                 let found = CompactIter { buf, pos: 0 }.find(|(f, _, _, _)| *f == field);
@@ -662,7 +619,7 @@ mod tests {
                 let w = vec![b'w'; lens[(vl + fl) % lens.len()]];
                 assert!(!h.insert(&f, &w, limits()));
                 assert_eq!(h.get(&f), Some(&w[..]));
-                expected_extra += field_cost(f.len()) + Val::new(&w).heap_cost();
+                expected_extra += field_cost(f.len()) + SmallBytes::new(&w).heap_cost();
                 // A node (inline field, value, `next`: 64 bytes) is an 80-byte chunk; a
                 // long field and a long value are each a chunk of their own.
                 let field_chunk = if f.len() > INLINE_KEY_LEN {
@@ -670,7 +627,7 @@ mod tests {
                 } else {
                     0
                 };
-                expected_total += 80 + field_chunk + Val::new(&w).heap_cost();
+                expected_total += 80 + field_chunk + SmallBytes::new(&w).heap_cost();
             }
         }
         let Repr::Table { table, bytes } = &h.repr else {

@@ -25,6 +25,7 @@ pub mod member_index;
 pub mod number;
 pub mod set;
 pub mod skiplist;
+pub mod small_bytes;
 pub mod string;
 pub mod value;
 pub mod zset;

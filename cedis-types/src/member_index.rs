@@ -1,4 +1,5 @@
-//! [`MemberIndex`]: member → skip-list node lookup for large sorted sets.
+//! [`MemberIndex`]: member → id lookup for large sorted sets (ids of skip-list nodes) and
+//! sets (positions in the dense member array).
 //!
 //! A sorted set needs both orders: by `(score, member)` (the skip list) and by member
 //! (ZSCORE, ZADD's "is it there"). Keeping a second copy of every member in a map would
@@ -109,6 +110,18 @@ impl MemberIndex {
             i = (i + 1) & mask;
         }
         self.slots[i] = slot;
+    }
+
+    /// Changes the id stored for an entry from `from` to `to` (its member moved); whether
+    /// it was found.
+    pub fn reassign(&mut self, hash: u32, from: u32, to: u32) -> bool {
+        match self.position(hash, |id| id == from) {
+            Some(i) => {
+                self.slots[i].id = to;
+                true
+            }
+            None => false,
+        }
     }
 
     /// Removes and returns the id with `hash` for which `is` holds.

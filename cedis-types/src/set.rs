@@ -4,62 +4,37 @@
 //! goes back.
 
 use std::borrow::Cow;
-use std::collections::hash_map::{Entry, RandomState};
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::collections::HashSet;
 use std::mem::size_of;
 
 use rand::Rng;
 
 use crate::intset::IntSet;
+use crate::member_index::MemberIndex;
 use crate::number::parse_i64;
-
-/// Hashes an already random-keyed `u64` by passing it through.
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
+use crate::small_bytes::SmallBytes;
 
 /// The `hashtable` encoding: the members in a dense `Vec` (so a uniformly random member
-/// is one index away), and an index from each member's 64-bit hash (SipHash with a key
-/// of this table's own) to its position. Two members with the same hash are
-/// astronomically rare and cannot be aimed at; the later one's position goes to
-/// `overflow`, searched linearly.
+/// is one index away), short ones inline ([`SmallBytes`]), and a [`MemberIndex`] from
+/// each member's keyed hash to its position: 8 bytes a slot, no second copy of the
+/// member.
 #[derive(Clone, Debug)]
 struct Table {
-    members: Vec<Box<[u8]>>,
-    index: HashMap<u64, usize, BuildHasherDefault<PassThrough>>,
-    overflow: Vec<usize>,
-    state: RandomState,
-    /// The sum of the members' lengths.
-    bytes: usize,
+    members: Vec<SmallBytes>,
+    index: MemberIndex,
+    /// Allocator chunks of the members too long to be inline.
+    heap: usize,
     /// Applied to every hash; tests narrow it to force collisions.
-    mask: u64,
+    mask: u32,
 }
 
 impl Table {
     fn with_capacity(n: usize) -> Table {
         Table {
             members: Vec::with_capacity(n),
-            index: HashMap::with_capacity_and_hasher(n, BuildHasherDefault::default()),
-            overflow: Vec::new(),
-            state: RandomState::new(),
-            bytes: 0,
-            mask: u64::MAX,
+            index: MemberIndex::default(),
+            heap: 0,
+            mask: u32::MAX,
         }
     }
 
@@ -67,71 +42,49 @@ impl Table {
         self.members.len()
     }
 
-    fn hash(&self, member: &[u8]) -> u64 {
-        self.state.hash_one(member) & self.mask
+    fn hash(&self, member: &[u8]) -> u32 {
+        self.index.hash(member) & self.mask
     }
 
     fn find(&self, member: &[u8]) -> Option<usize> {
-        let h = self.hash(member);
-        if let Some(&p) = self.index.get(&h) {
-            if self.members.get(p).is_some_and(|m| &m[..] == member) {
-                return Some(p);
-            }
-        }
-        self.overflow
-            .iter()
-            .copied()
-            .find(|&p| self.members.get(p).is_some_and(|m| &m[..] == member))
+        let members = &self.members;
+        self.index
+            .find(self.hash(member), |p| {
+                members
+                    .get(p as usize)
+                    .is_some_and(|m| m.as_bytes() == member)
+            })
+            .map(|p| p as usize)
     }
 
     fn insert(&mut self, member: &[u8]) -> bool {
         if self.find(member).is_some() {
             return false;
         }
-        let p = self.members.len();
-        self.members.push(member.into());
-        self.bytes += member.len();
-        let h = self.hash(member);
-        match self.index.entry(h) {
-            Entry::Occupied(_) => self.overflow.push(p),
-            Entry::Vacant(slot) => {
-                slot.insert(p);
-            }
-        }
+        let Ok(p) = u32::try_from(self.members.len()) else {
+            return false;
+        };
+        let member = SmallBytes::new(member);
+        self.heap += member.heap_cost();
+        let h = self.hash(member.as_bytes());
+        self.members.push(member);
+        self.index.insert(h, p);
         true
     }
 
-    fn remove_at(&mut self, p: usize) -> Box<[u8]> {
-        let h = self.hash(&self.members[p]);
-        if self.index.get(&h) == Some(&p) {
-            self.index.remove(&h);
-            let promoted = self
-                .overflow
-                .iter()
-                .position(|&q| self.hash(&self.members[q]) == h);
-            if let Some(i) = promoted {
-                let q = self.overflow.swap_remove(i);
-                self.index.insert(h, q);
-            }
-        } else if let Some(i) = self.overflow.iter().position(|&q| q == p) {
-            self.overflow.swap_remove(i);
-        }
+    fn remove_at(&mut self, p: usize) -> SmallBytes {
+        let h = self.hash(self.members[p].as_bytes());
+        self.index.remove(h, |q| q as usize == p);
         let last = self.members.len() - 1;
         let removed = self.members.swap_remove(p);
         if p != last {
             // The last member moved to `p`.
-            let hl = self.hash(&self.members[p]);
-            if self.index.get(&hl) == Some(&last) {
-                self.index.insert(hl, p);
-            } else if let Some(q) = self.overflow.iter_mut().find(|q| **q == last) {
-                *q = p;
-            }
+            let moved = self.hash(self.members[p].as_bytes());
+            self.index.reassign(moved, last as u32, p as u32);
         }
-        self.bytes -= removed.len();
+        self.heap -= removed.heap_cost();
         if self.members.capacity() > 64 && self.members.len() * 4 < self.members.capacity() {
             self.members.shrink_to_fit();
-            self.index.shrink_to_fit();
-            self.overflow.shrink_to_fit();
         }
         removed
     }
@@ -147,16 +100,17 @@ impl Table {
     }
 
     fn heap_bytes(&self) -> usize {
-        self.members.capacity() * size_of::<Box<[u8]>>()
-            + self.index.capacity() * (size_of::<(u64, usize)>() + 1)
-            + self.overflow.capacity() * size_of::<usize>()
-            + self.bytes
+        self.members.capacity() * size_of::<SmallBytes>() + self.index.heap_bytes() + self.heap
     }
 }
 
 impl PartialEq for Table {
     fn eq(&self, other: &Table) -> bool {
-        self.len() == other.len() && self.members.iter().all(|m| other.find(m).is_some())
+        self.len() == other.len()
+            && self
+                .members
+                .iter()
+                .all(|m| other.find(m.as_bytes()).is_some())
     }
 }
 
@@ -277,7 +231,7 @@ impl Set {
     pub fn iter(&self) -> Box<dyn Iterator<Item = Cow<'_, [u8]>> + '_> {
         match &self.repr {
             Repr::Int(s) => Box::new(s.iter().map(|n| Cow::Owned(int_bytes(n)))),
-            Repr::Hash(t) => Box::new(t.members.iter().map(|m| Cow::Borrowed(&m[..]))),
+            Repr::Hash(t) => Box::new(t.members.iter().map(|m| Cow::Borrowed(m.as_bytes()))),
         }
     }
 
@@ -285,7 +239,7 @@ impl Set {
     fn nth(&self, index: usize) -> Option<Vec<u8>> {
         match &self.repr {
             Repr::Int(s) => s.get(index).map(int_bytes),
-            Repr::Hash(t) => t.members.get(index).map(|m| m.to_vec()),
+            Repr::Hash(t) => t.members.get(index).map(|m| m.as_bytes().to_vec()),
         }
     }
 
@@ -426,7 +380,7 @@ impl Set {
                 };
                 let to = from.saturating_sub(count.max(1));
                 for m in t.members[to..from].iter().rev() {
-                    visit(m);
+                    visit(m.as_bytes());
                 }
                 to as u64
             }
@@ -438,11 +392,11 @@ impl Set {
     pub fn debug_narrow_hashes(&mut self, bits: u32) {
         self.convert_to_hash();
         if let Repr::Hash(t) = &mut self.repr {
-            let members: Vec<Box<[u8]>> = std::mem::take(&mut t.members);
+            let members = std::mem::take(&mut t.members);
             let mut table = Table::with_capacity(members.len());
-            table.mask = (1u64 << bits.min(63)) - 1;
+            table.mask = (1u32 << bits.min(31)) - 1;
             for m in &members {
-                table.insert(m);
+                table.insert(m.as_bytes());
             }
             *t = table;
         }

@@ -63,14 +63,16 @@ fn write_hash<R>(
         }
         Some(value) if value.as_hash().is_none() => return Err(CommandError::WrongType),
         Some(_) => db
-            .update(key, now, |v| v.as_hash_mut().map(|h| change(h, limits)))
+            .update(key, now, |v| {
+                v.as_hash_mut().map(|h| {
+                    let result = change(h, limits);
+                    (result, h.is_empty())
+                })
+            })
             .flatten()
             .ok_or(CommandError::WrongType)?,
     };
-    let emptied = db
-        .get(key, now)
-        .and_then(Value::as_hash)
-        .is_some_and(Hash::is_empty);
+    let (result, emptied) = result;
     if emptied {
         db.remove(key, now);
     }
@@ -90,8 +92,7 @@ fn set_pairs(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<i64, CommandError> {
         return Err(CommandError::WrongArity(argv_name(argv)));
     }
     write_hash(ctx, &argv[1], "hset", |hash, limits| {
-        let items: Vec<&[u8]> = argv[2..].iter().map(|b| &b[..]).collect();
-        hash.try_conversion(&items, limits);
+        hash.try_conversion(argv[2..].iter().map(|b| &b[..]), limits);
         pairs(argv)
             .map(|(f, v)| i64::from(hash.insert(f, v, limits)))
             .sum()
