@@ -14,12 +14,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 keys=${1:-10000000}
 cedis_port=${CEDIS_PORT:-7841}
 redis_port=${REDIS_PORT:-7842}
-# CEDIS_BIN: a cedis binary built elsewhere (a machine without cargo); else build one here.
-if [ -z "${CEDIS_BIN:-}" ]; then
-  cargo build --release --bin cedis --manifest-path "$root/Cargo.toml" >&2
-  CEDIS_BIN=${CARGO_TARGET_DIR:-$root/target}/release/cedis
-fi
-CEDIS_BIN=$(realpath "$CEDIS_BIN")
+. "$root/benches/cedis-bin.sh"
 cedis_bin=$CEDIS_BIN
 # SERVER_CPUS, LOADER_CPUS, PROBE_CPUS: taskset CPU lists, so that on a machine with spare
 # cores the three do not compete; unset, each runs unpinned.

@@ -31,11 +31,7 @@ if [ $((max + 2)) -gt "$cpus" ]; then
 fi
 client_cpus="$max-$((cpus - 1))"
 client_threads=${CLIENT_THREADS:-$(((cpus - max) > 8 ? 8 : (cpus - max)))}
-if [ -z "${CEDIS_BIN:-}" ]; then
-  cargo build --release --bin cedis --manifest-path "$root/Cargo.toml" >&2
-  CEDIS_BIN=${CARGO_TARGET_DIR:-$root/target}/release/cedis
-fi
-CEDIS_BIN=$(realpath "$CEDIS_BIN")
+. "$root/benches/cedis-bin.sh"
 port=${PORT:-7861}
 work=$(mktemp -d)
 cleanup() {

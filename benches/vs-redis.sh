@@ -7,7 +7,8 @@
 # Both servers run with persistence off, pinned to the same CPU (taskset -c $SERVER_CPU,
 # default 0); redis-benchmark runs on another CPU (taskset -c $CLIENT_CPU, default 1). Rounds alternate between the servers
 # so drift on a shared machine hits both. Needs redis-server, redis-benchmark, redis-cli,
-# python3 and taskset. Results belong in docs/performance.md.
+# python3 and taskset; PIPELINES (default "1 16") picks the -P values. Results belong in
+# docs/performance.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-throughput}
@@ -19,12 +20,7 @@ redis_port=${REDIS_PORT:-7802}
 
 server_cpu=${SERVER_CPU:-0}
 client_cpu=${CLIENT_CPU:-1}
-# CEDIS_BIN: a cedis binary built elsewhere (a machine without cargo); else build one here.
-if [ -z "${CEDIS_BIN:-}" ]; then
-  cargo build --release --bin cedis --manifest-path "$root/Cargo.toml" >&2
-  CEDIS_BIN=${CARGO_TARGET_DIR:-$root/target}/release/cedis
-fi
-CEDIS_BIN=$(realpath "$CEDIS_BIN")
+. "$root/benches/cedis-bin.sh"
 work=$(mktemp -d)
 cleanup() {
   redis-cli -p "$cedis_port" shutdown nosave >/dev/null 2>&1 || true
@@ -61,7 +57,7 @@ fi
 
 declare -A rps p50 p99
 for round in $(seq "$rounds"); do
-  for pipeline in 1 16; do
+  for pipeline in ${PIPELINES:-1 16}; do
     for port in "$cedis_port" "$redis_port"; do
       name=$([ "$port" = "$cedis_port" ] && echo cedis || echo redis)
       redis-cli -p "$port" flushall >/dev/null

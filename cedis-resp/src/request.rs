@@ -68,6 +68,9 @@ pub struct RequestDecoder {
     pending: Option<Multibulk>,
     /// Bytes at the front of `buf` known not to contain the current line's terminator.
     scanned: usize,
+    /// An argument vector handed back by [`RequestDecoder::recycle`], reused by the next
+    /// command so a pipelined batch allocates no vector per command.
+    spare: Option<Vec<Bytes>>,
 }
 
 /// A multibulk whose header has been read but some of whose arguments have not.
@@ -86,6 +89,30 @@ impl RequestDecoder {
         RequestDecoder {
             limits,
             ..RequestDecoder::default()
+        }
+    }
+
+    /// Gives back a command's arguments once it has run: the vector's allocation is
+    /// reused for the next command (its contents are dropped now).
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use cedis_resp::request::RequestDecoder;
+    ///
+    /// let mut decoder = RequestDecoder::default();
+    /// let mut buf = BytesMut::from(&b"*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nPING\r\n"[..]);
+    /// let first = decoder.decode(&mut buf).unwrap().unwrap();
+    /// let at = first.as_ptr();
+    /// decoder.recycle(first);
+    /// let second = decoder.decode(&mut buf).unwrap().unwrap();
+    /// assert_eq!(second.as_ptr(), at);
+    /// assert_eq!(&second[0][..], b"PING");
+    /// ```
+    pub fn recycle(&mut self, mut args: Vec<Bytes>) {
+        args.clear();
+        // A huge vector (a command with many arguments) is not worth keeping.
+        if args.capacity() <= 64 {
+            self.spare = Some(args);
         }
     }
 
@@ -214,9 +241,16 @@ impl RequestDecoder {
             // The smallest bulk, `$0\r\n\r\n`, is 6 bytes: never reserve more slots than
             // the bytes already received could fill.
             let cap = count.min(buf.len() / 6);
+            let args = match self.spare.take() {
+                Some(mut args) => {
+                    args.reserve(cap);
+                    args
+                }
+                None => Vec::with_capacity(cap),
+            };
             self.pending = Some(Multibulk {
                 remaining: count,
-                args: Vec::with_capacity(cap),
+                args,
                 bulk_len: None,
                 bytes: 0,
             });

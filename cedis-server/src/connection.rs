@@ -335,6 +335,7 @@ fn run_batch(
         if ctx.client.close_after_reply {
             return BatchEnd::Done;
         }
+        decoder.recycle(argv);
     }
 }
 
