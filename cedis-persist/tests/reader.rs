@@ -30,8 +30,10 @@ fn every_opcode() {
     f.extend_from_slice(b"\x03\x00\x00\x80\x3f\x04\x00\x00\x00\x00\x00\x00\xf0\x3f\x05\x02hi\x00");
     f.extend_from_slice(b"\xfe\x02\xfb\x03\x01");
     f.extend_from_slice(b"\xfd\x10\x00\x00\x00\x00\x01a\x011"); // expire in seconds
-    f.extend_from_slice(b"\xf9\x40\x80\x00\x01b\x012"); // idle 128 s
-    f.extend_from_slice(b"\xf8\x05\x00\x01c\x013"); // LFU counter 5
+                                                                // The opcodes as Redis 7.0.15 writes them (checked against a file it saved under
+                                                                // allkeys-lru and allkeys-lfu): 0xf8 IDLE, 0xf9 FREQ.
+    f.extend_from_slice(b"\xf8\x40\x80\x00\x01b\x012"); // idle 128 s
+    f.extend_from_slice(b"\xf9\x05\x00\x01c\x013"); // LFU counter 5
     f.extend_from_slice(b"\x02\x01d\x00"); // an empty set: skipped
     f.push(0xff);
     let f = with_crc(f);

@@ -295,9 +295,15 @@ impl RdbSink for StoreSink<'_> {
             return;
         }
         let ttl = entry.expire_ms.map_or(Ttl::Clear, Ttl::At);
-        self.store
-            .db(db)
-            .set(&entry.key, entry.value, ttl, self.now_ms);
+        let keyspace = self.store.db(db);
+        keyspace.set(&entry.key, entry.value, ttl, self.now_ms);
+        // Each applies only when the stamps hold what it sets (LRU clock or LFU counter).
+        if let Some(idle) = entry.idle_s {
+            keyspace.set_idle_time(&entry.key, idle, self.now_ms);
+        }
+        if let Some(freq) = entry.freq {
+            keyspace.set_lfu_freq(&entry.key, freq, self.now_ms);
+        }
         self.report.keys += 1;
         if !self.key_delay.is_zero() {
             std::thread::sleep(self.key_delay);
@@ -341,19 +347,23 @@ pub fn log_rdb_error(err: &RdbError) {
 }
 
 /// Reads an RDB file into a new store with `databases` databases (nothing is signalled:
-/// the caller swaps it in with [`Store::replace_contents`]).
+/// the caller swaps it in with [`Store::replace_contents`]). `stamps` is what the running
+/// policy keeps in each key's stamp, so loaded keys get LFU counters under an LFU policy,
+/// and a file's IDLE/FREQ records (written by Redis under an LRU/LFU policy) apply.
 pub fn load_file(
     path: &Path,
     databases: usize,
     limits: &LoadLimits,
     now_ms: u64,
     key_delay: std::time::Duration,
+    stamps: Option<cedis_store::eviction::Lfu>,
 ) -> Result<(Store, LoadReport), LoadError> {
     let file = File::open(path).map_err(|err| LoadError::Open {
         path: path.display().to_string(),
         reason: err.to_string(),
     })?;
     let mut store = Store::new(databases);
+    store.set_lfu(stamps);
     let mut sink = StoreSink {
         store: &mut store,
         now_ms,

@@ -332,7 +332,8 @@ impl Server {
         let started = Instant::now();
         self.persistence.loading.store(true, Ordering::SeqCst);
         let now = unix_ms();
-        let loaded = crate::persistence::load_file(&path, databases, &limits, now, delay);
+        let stamps = self.eviction.stamps();
+        let loaded = crate::persistence::load_file(&path, databases, &limits, now, delay, stamps);
         self.persistence.loading.store(false, Ordering::SeqCst);
         if let Err(crate::persistence::LoadError::Rdb(err)) = &loaded {
             crate::persistence::log_rdb_error(err);

@@ -406,3 +406,41 @@ fn save_rules_trigger_a_background_save() {
     let info = String::from_utf8_lossy(&conn.cmd(&["INFO", "persistence"])).into_owned();
     assert!(info.contains("rdb_changes_since_last_save:0"), "{info}");
 }
+
+/// Redis writes each key's LFU counter (a FREQ record) into the RDB under an LFU policy;
+/// cedis loading the file keeps the counters, as Redis does. (IDLE records, written under
+/// an LRU policy, are applied the same way.)
+#[test]
+fn lfu_counters_in_redis_files_are_kept() {
+    if redis_tool("redis-server", "lfu_counters_in_redis_files_are_kept").is_none() {
+        return;
+    }
+    let mut redis = ServerBuilder::default()
+        .target(Target::Redis)
+        .args(&["--maxmemory-policy", "allkeys-lfu"])
+        .start();
+    let mut r = redis.raw();
+    r.assert_cmd(&["SET", "hot", "v"], b"+OK\r\n");
+    r.assert_cmd(&["SET", "cold", "v"], b"+OK\r\n");
+    for _ in 0..200 {
+        r.cmd(&["GET", "hot"]);
+    }
+    let freq = |conn: &mut RawConn, key: &str| conn.cmd(&["OBJECT", "FREQ", key]);
+    let (hot, cold) = (freq(&mut r, "hot"), freq(&mut r, "cold"));
+    assert_ne!(hot, cold);
+    r.assert_cmd(&["SAVE"], b"+OK\r\n");
+    let lfu_file = std::fs::read(redis.dir().join("dump.rdb")).unwrap();
+    drop(r);
+    redis.stop();
+
+    let mut cedis = ServerBuilder::default()
+        .target(Target::Cedis)
+        .args(&["--maxmemory-policy", "allkeys-lfu"])
+        .start();
+    cedis.stop();
+    std::fs::write(cedis.dir().join("dump.rdb"), &lfu_file).unwrap();
+    cedis.restart();
+    let mut c = cedis.raw();
+    assert_eq!(freq(&mut c, "hot"), hot);
+    assert_eq!(freq(&mut c, "cold"), cold);
+}

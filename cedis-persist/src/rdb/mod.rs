@@ -48,8 +48,10 @@ pub mod opcode {
     /// Function library: the code as one string.
     pub const FUNCTION2: u8 = 0xf5;
     pub const MODULE_AUX: u8 = 0xf7;
-    pub const FREQ: u8 = 0xf8;
-    pub const IDLE: u8 = 0xf9;
+    /// LRU idle time in seconds (a length), written by Redis under an LRU policy.
+    pub const IDLE: u8 = 0xf8;
+    /// LFU counter (one byte), written by Redis under an LFU policy.
+    pub const FREQ: u8 = 0xf9;
     pub const AUX: u8 = 0xfa;
     pub const RESIZEDB: u8 = 0xfb;
     pub const EXPIRETIME_MS: u8 = 0xfc;
