@@ -33,6 +33,6 @@ pub use checksum::crc64;
 pub use dump::{dump, restore, DumpError};
 pub use error::{integrity_failure, Corrupt, RdbError};
 pub use rdb::{
-    read_rdb, AuxFields, Entry, LoadLimits, RdbReader, RdbSink, RdbWriter, Summary,
+    read_rdb, AuxFields, Entry, KeyUsage, LoadLimits, RdbReader, RdbSink, RdbWriter, Summary,
     UnsupportedValue, WriteOptions,
 };

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use cedis_persist::{AuxFields, LoadLimits, RdbError, RdbSink, RdbWriter, WriteOptions};
+use cedis_persist::{AuxFields, KeyUsage, LoadLimits, RdbError, RdbSink, RdbWriter, WriteOptions};
 use cedis_store::{Store, Ttl};
 
 use crate::config::Config;
@@ -187,9 +187,49 @@ pub fn aux_fields(used_memory: usize) -> AuxFields {
     }
 }
 
+/// What a save records of each key's use, as Redis does: `IDLE` records under an LRU
+/// policy, `FREQ` records under an LFU one, nothing otherwise; read from the keys' stamps.
+#[derive(Clone, Copy, Debug)]
+pub enum UsageRecords {
+    None,
+    Idle,
+    Freq(cedis_store::eviction::Lfu),
+}
+
+impl UsageRecords {
+    pub fn for_policy(eviction: &crate::eviction::Eviction) -> UsageRecords {
+        let policy = eviction.policy();
+        if policy.is_lfu() {
+            UsageRecords::Freq(eviction.lfu())
+        } else if policy.is_lru() {
+            UsageRecords::Idle
+        } else {
+            UsageRecords::None
+        }
+    }
+
+    fn of(self, stamp: u32, now_ms: u64) -> KeyUsage {
+        match self {
+            UsageRecords::None => KeyUsage::None,
+            UsageRecords::Idle => {
+                KeyUsage::IdleSeconds(cedis_store::keyspace::lru_idle_ms(stamp, now_ms) / 1000)
+            }
+            UsageRecords::Freq(lfu) => {
+                KeyUsage::Frequency(cedis_store::eviction::lfu_counter(stamp, now_ms, lfu))
+            }
+        }
+    }
+}
+
 /// Writes the whole store to `path` (SAVE, SHUTDOWN, DEBUG RELOAD): temp file, fsync,
 /// rename. Holds whatever lock the caller holds for the whole write.
-pub fn save_store(store: &Store, path: &Path, opts: WriteOptions) -> std::io::Result<()> {
+pub fn save_store(
+    store: &Store,
+    path: &Path,
+    opts: WriteOptions,
+    records: UsageRecords,
+) -> std::io::Result<()> {
+    let now = crate::server::unix_ms();
     let temp = format!("temp-{}.rdb", std::process::id());
     write_atomically(path, &temp, |out| {
         let mut writer = RdbWriter::new(out, opts)?;
@@ -204,7 +244,8 @@ pub fn save_store(store: &Store, path: &Path, opts: WriteOptions) -> std::io::Re
             // expired ones and counts them in `rdb_last_load_keys_expired`).
             db.for_each_entry(0, |key, entry, deadline| {
                 if failed.is_none() {
-                    if let Err(err) = writer.entry(key, &entry.value, deadline) {
+                    let usage = records.of(entry.lru, now);
+                    if let Err(err) = writer.entry_with_usage(key, &entry.value, deadline, usage) {
                         failed = Some(err);
                     }
                 }
@@ -406,6 +447,8 @@ pub fn write_snapshot(
     write_atomically(path, &temp, |out| {
         let mut writer = RdbWriter::new(out, opts)?;
         writer.aux_fields(&aux)?;
+        let records = UsageRecords::for_policy(&server.eviction);
+        let now = crate::server::unix_ms();
         let mut current_db = None;
         drain_snapshot(server, job, |item| {
             if current_db != Some(item.db) {
@@ -413,7 +456,8 @@ pub fn write_snapshot(
                 writer.select_db(item.db as u64, counts.keys as u64, counts.expires as u64)?;
                 current_db = Some(item.db);
             }
-            writer.entry(&item.key, &item.value, item.deadline)
+            let usage = records.of(item.stamp, now);
+            writer.entry_with_usage(&item.key, &item.value, item.deadline, usage)
         })?;
         writer.finish()?;
         Ok(())

@@ -297,7 +297,8 @@ impl Server {
             )
         };
         let dirty = self.persistence.dirty.load(Ordering::Relaxed);
-        crate::persistence::save_store(store, &path, opts)?;
+        let records = crate::persistence::UsageRecords::for_policy(&self.eviction);
+        crate::persistence::save_store(store, &path, opts, records)?;
         self.persistence.saved(dirty);
         self.lastsave
             .store(crate::persistence::unix_secs(), Ordering::Relaxed);

@@ -83,6 +83,10 @@ impl Policy {
     ];
 
     /// Whether the policy ranks keys by access frequency (entries then keep an LFU stamp).
+    pub const fn is_lru(self) -> bool {
+        matches!(self, Policy::AllkeysLru | Policy::VolatileLru)
+    }
+
     pub const fn is_lfu(self) -> bool {
         matches!(self, Policy::AllkeysLfu | Policy::VolatileLfu)
     }

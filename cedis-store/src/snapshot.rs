@@ -104,6 +104,9 @@ pub struct SnapshotItem {
     pub value: Value,
     /// Unix ms, as stored.
     pub deadline: Option<u64>,
+    /// The entry's LRU clock or LFU counter stamp (see [`crate::keyspace::Entry::lru`]),
+    /// for the IDLE/FREQ records Redis writes under an LRU/LFU policy.
+    pub stamp: u32,
 }
 
 impl SnapshotItem {
@@ -510,6 +513,7 @@ fn drain_detached(
             key,
             value: entry.value,
             deadline,
+            stamp: entry.lru,
         };
         let bytes = item.mem_bytes();
         budget.take(bytes);

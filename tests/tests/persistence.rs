@@ -408,8 +408,8 @@ fn save_rules_trigger_a_background_save() {
 }
 
 /// Redis writes each key's LFU counter (a FREQ record) into the RDB under an LFU policy;
-/// cedis loading the file keeps the counters, as Redis does. (IDLE records, written under
-/// an LRU policy, are applied the same way.)
+/// cedis loading the file keeps the counters, and writes them the same way. (IDLE records,
+/// under an LRU policy, go the same way.)
 #[test]
 fn lfu_counters_in_redis_files_are_kept() {
     if redis_tool("redis-server", "lfu_counters_in_redis_files_are_kept").is_none() {
@@ -435,7 +435,12 @@ fn lfu_counters_in_redis_files_are_kept() {
 
     let mut cedis = ServerBuilder::default()
         .target(Target::Cedis)
-        .args(&["--maxmemory-policy", "allkeys-lfu"])
+        .args(&[
+            "--maxmemory-policy",
+            "allkeys-lfu",
+            "--enable-debug-command",
+            "yes",
+        ])
         .start();
     cedis.stop();
     std::fs::write(cedis.dir().join("dump.rdb"), &lfu_file).unwrap();
@@ -443,4 +448,16 @@ fn lfu_counters_in_redis_files_are_kept() {
     let mut c = cedis.raw();
     assert_eq!(freq(&mut c, "hot"), hot);
     assert_eq!(freq(&mut c, "cold"), cold);
+
+    // And back: cedis writes the FREQ records too, so Redis loading its file (and cedis
+    // reloading its own) keeps the counters.
+    c.assert_cmd(&["SAVE"], b"+OK\r\n");
+    let cedis_file = std::fs::read(cedis.dir().join("dump.rdb")).unwrap();
+    c.assert_cmd(&["DEBUG", "RELOAD"], b"+OK\r\n");
+    assert_eq!(freq(&mut c, "hot"), hot);
+    std::fs::write(redis.dir().join("dump.rdb"), &cedis_file).unwrap();
+    redis.restart();
+    let mut r = redis.raw();
+    assert_eq!(freq(&mut r, "hot"), hot);
+    assert_eq!(freq(&mut r, "cold"), cold);
 }

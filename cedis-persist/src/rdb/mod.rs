@@ -34,7 +34,7 @@ mod zipmap;
 
 pub use reader::{read_rdb, Entry, RdbReader, RdbSink, Summary};
 pub use value::UnsupportedValue;
-pub use writer::{AuxFields, RdbWriter};
+pub use writer::{AuxFields, KeyUsage, RdbWriter};
 
 pub(crate) use input::Input;
 

@@ -45,6 +45,18 @@ impl Default for AuxFields {
 /// Call [`aux_fields`](Self::aux_fields) (or [`aux`](Self::aux)), then per database
 /// [`select_db`](Self::select_db) and its [`entry`](Self::entry)s, then
 /// [`finish`](Self::finish), which appends the EOF opcode and the CRC-64.
+/// What an RDB records of a key's use, by eviction policy (see
+/// [`RdbWriter::entry_with_usage`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyUsage {
+    /// No LRU or LFU policy: nothing is written.
+    None,
+    /// An LRU policy: seconds since the key was last used.
+    IdleSeconds(u64),
+    /// An LFU policy: the key's (decayed) LFU counter.
+    Frequency(u8),
+}
+
 pub struct RdbWriter<W: Write> {
     out: W,
     crc: Crc64,
@@ -107,9 +119,33 @@ impl<W: Write> RdbWriter<W> {
     /// A value of a type this crate cannot serialize is an `InvalidInput` error and
     /// leaves the file as it was.
     pub fn entry(&mut self, key: &[u8], value: &Value, expire_ms: Option<u64>) -> io::Result<()> {
+        self.entry_with_usage(key, value, expire_ms, KeyUsage::None)
+    }
+
+    /// [`RdbWriter::entry`] with the key's access record, which Redis writes between the
+    /// expire time and the key under an LRU policy (`IDLE`, seconds) or an LFU policy
+    /// (`FREQ`, the counter).
+    pub fn entry_with_usage(
+        &mut self,
+        key: &[u8],
+        value: &Value,
+        expire_ms: Option<u64>,
+        usage: KeyUsage,
+    ) -> io::Result<()> {
         if let Some(ms) = expire_ms {
             self.buf.push(opcode::EXPIRETIME_MS);
             self.buf.extend_from_slice(&ms.to_le_bytes());
+        }
+        match usage {
+            KeyUsage::None => {}
+            KeyUsage::IdleSeconds(idle) => {
+                self.buf.push(opcode::IDLE);
+                write_len(&mut self.buf, idle);
+            }
+            KeyUsage::Frequency(freq) => {
+                self.buf.push(opcode::FREQ);
+                self.buf.push(freq);
+            }
         }
         // The type byte comes before the key: encode the value first, then splice.
         let mut body = Vec::new();

@@ -58,6 +58,7 @@ impl Capture {
         key: &[u8],
         mark: &mut u32,
         deadline: Option<u64>,
+        stamp: u32,
         value: impl FnOnce() -> Option<cedis_types::Value>,
     ) {
         if *mark == self.epoch {
@@ -81,6 +82,7 @@ impl Capture {
             key: key.into(),
             value,
             deadline,
+            stamp,
         };
         self.pending_bytes += item.mem_bytes();
         self.pending.push(item);
@@ -153,7 +155,7 @@ impl Keyspace {
         };
         let deadline = self.expires.get(key).copied();
         let value = &entry.value;
-        capture.keep(key, &mut entry.snapshot_epoch, deadline, || {
+        capture.keep(key, &mut entry.snapshot_epoch, deadline, entry.lru, || {
             Some(value.clone())
         });
     }
@@ -168,7 +170,7 @@ impl Keyspace {
     ) {
         if let Some(capture) = self.capture.as_deref_mut() {
             let value = &entry.value;
-            capture.keep(key, &mut entry.snapshot_epoch, deadline, || {
+            capture.keep(key, &mut entry.snapshot_epoch, deadline, entry.lru, || {
                 Some(value.clone())
             });
         }
@@ -181,9 +183,9 @@ impl Keyspace {
             let Entry {
                 value,
                 mut snapshot_epoch,
-                ..
+                lru,
             } = entry;
-            capture.keep(key, &mut snapshot_epoch, deadline, || Some(value));
+            capture.keep(key, &mut snapshot_epoch, deadline, lru, || Some(value));
         }
     }
 
@@ -246,6 +248,7 @@ impl Keyspace {
                     key: key.into(),
                     value: entry.value.clone(),
                     deadline,
+                    stamp: entry.lru,
                 };
                 let bytes = item.mem_bytes();
                 budget.take(bytes);
